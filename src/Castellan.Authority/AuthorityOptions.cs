@@ -1,0 +1,33 @@
+namespace Castellan.Authority;
+
+/// <summary>Options of the CA role, bound from <c>Castellan:Authority</c>.</summary>
+public sealed class AuthorityOptions
+{
+    /// <summary>Base URL written into CRL distribution points and AIA; defaults to the first URL the server listens on.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Key algorithm and lifetime of the root created on first start.</summary>
+    public string RootKeyAlgorithm { get; set; } = "ec-p384";
+    public int RootValidityYears { get; set; } = 10;
+    public string RootSubject { get; set; } = "CN=Castellan Root CA,O=Castellan";
+
+    /// <summary>Key algorithm and lifetime of the issuing CA created on first start.</summary>
+    public string IssuingKeyAlgorithm { get; set; } = "ec-p256";
+    public int IssuingValidityYears { get; set; } = 5;
+    public string IssuingSubject { get; set; } = "CN=Castellan Issuing CA 1,O=Castellan";
+
+    /// <summary>BR 4.9.7 / SC-063: CRLs are reissued at least every 7 days; we default to a 24-hour nextUpdate and refresh hourly.</summary>
+    public TimeSpan CrlValidity { get; set; } = TimeSpan.FromHours(24);
+    public TimeSpan CrlRefreshInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>RFC 5019 2.2.4: pre-signed responses valid for this long; refreshed at half-life.</summary>
+    public TimeSpan OcspResponseValidity { get; set; } = TimeSpan.FromDays(4);
+
+    public int OcspResponderValidityDays { get; set; } = 30;
+
+    /// <summary>Small backdating of notBefore tolerates relying parties whose clocks run slightly behind.</summary>
+    public TimeSpan NotBeforeBackdate { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A reservation older than this at start-up was interrupted by a crash and is marked abandoned.</summary>
+    public TimeSpan StaleReservationAge { get; set; } = TimeSpan.FromMinutes(1);
+}

@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Castellan.Authority.Contracts;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Castellan.Authority.KeyStores.Software;
+
+/// <summary>Options bound from <c>Castellan:KeyStore:Software</c>.</summary>
+public sealed class SoftwareKeyStoreOptions
+{
+    /// <summary>Folder of the encrypted key files; defaults to DATA/keys.</summary>
+    public string? Directory { get; set; }
+
+    /// <summary>
+    /// The key-encryption secret. Supply it from the environment (Castellan__KeyStore__Software__Secret) or a file
+    /// (<see cref="SecretFile"/>); never from appsettings. When neither is set, a random secret is created in a 0600 file.
+    /// </summary>
+    public string? Secret { get; set; }
+
+    public string? SecretFile { get; set; }
+
+    /// <summary>PBKDF2 rounds for the PKCS#8 PBES2 wrapping; keys are decrypted once per process, so this can be high.</summary>
+    public int Iterations { get; set; } = 200_000;
+}
+
+/// <summary>
+/// CA keys as encrypted PKCS#8 (PBES2, AES-256-CBC, PBKDF2-SHA256) files. Plaintext key material exists only in
+/// process memory; files are written with owner-only permissions and never overwritten.
+/// </summary>
+public sealed class SoftwareKeyStore : ISigningKeyStore
+{
+    private readonly string _directory;
+    private readonly string _secret;
+    private readonly int _iterations;
+    private readonly ConcurrentDictionary<string, CaSigningKey> _open = new();
+
+    public SoftwareKeyStore(IOptions<SoftwareKeyStoreOptions> options, DataDirectory data, ILogger<SoftwareKeyStore> log)
+    {
+        var o = options.Value;
+        _directory = o.Directory ?? Path.Combine(data.Path, "keys");
+        _iterations = o.Iterations;
+        System.IO.Directory.CreateDirectory(_directory);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!string.IsNullOrEmpty(o.Secret))
+        {
+            _secret = o.Secret;
+        }
+        else
+        {
+            var file = o.SecretFile ?? Path.Combine(data.Path, "keystore.secret");
+            if (!File.Exists(file))
+            {
+                WriteOwnerOnly(file, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+                log.LogWarning("Generated a key-encryption secret in {File}; for production supply Castellan:KeyStore:Software:Secret from a secret store or use an HSM", file);
+            }
+            _secret = File.ReadAllText(file).Trim();
+        }
+        if (_secret.Length < 16) throw new InvalidOperationException("the key-encryption secret must be at least 16 characters");
+    }
+
+    public string Name => "software";
+
+    public Task<KeyReference> GenerateAsync(KeyAlgorithm algorithm, string label, CancellationToken ct)
+    {
+        var handle = $"{Sanitize(label)}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.p8";
+        using AsymmetricAlgorithm key = algorithm.IsEc() ? ECDsa.Create(algorithm.Curve()) : RSA.Create(algorithm.RsaBits());
+        var pbe = new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, _iterations);
+        var pem = PemEncoding.WriteString("ENCRYPTED PRIVATE KEY", key.ExportEncryptedPkcs8PrivateKey(_secret, pbe));
+        WriteOwnerOnly(Path.Combine(_directory, handle), pem);
+        return Task.FromResult(new KeyReference(Name, handle));
+    }
+
+    public CaSigningKey Open(KeyReference reference, KeyAlgorithm algorithm) =>
+        _open.GetOrAdd(reference.Handle, handle =>
+        {
+            var path = Path.Combine(_directory, Path.GetFileName(handle));
+            var pem = File.ReadAllText(path);
+            if (algorithm.IsEc())
+            {
+                var ec = ECDsa.Create();
+                ec.ImportFromEncryptedPem(pem, _secret);
+                return new CaSigningKey(algorithm, X509SignatureGenerator.CreateForECDsa(ec));
+            }
+            var rsa = RSA.Create();
+            rsa.ImportFromEncryptedPem(pem, _secret);
+            return new CaSigningKey(algorithm, X509SignatureGenerator.CreateForRSA(rsa, RSASignaturePadding.Pkcs1));
+        });
+
+    private static string Sanitize(string label) =>
+        new(label.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').Take(40).ToArray());
+
+    private static void WriteOwnerOnly(string path, string content)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var stream = new FileStream(path, options))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(content);
+        }
+    }
+}

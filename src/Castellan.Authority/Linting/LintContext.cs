@@ -1,0 +1,27 @@
+using System.Security.Cryptography.X509Certificates;
+using Castellan.Authority.Contracts;
+
+namespace Castellan.Authority.Linting;
+
+/// <summary>
+/// What a lint rule sees: the exact to-be-signed certificate (parsed from the TBS bytes wrapped with a placeholder
+/// signature, which is never published) and the profile it was issued under.
+/// </summary>
+public sealed class LintContext(X509Certificate2 certificate, byte[] tbs, CertificateProfile profile, bool selfSigned)
+{
+    public X509Certificate2 Certificate { get; } = certificate;
+    public byte[] Tbs { get; } = tbs;
+    public CertificateProfile Profile { get; } = profile;
+    public bool SelfSigned { get; } = selfSigned;
+
+    public T? Extension<T>(string oid) where T : X509Extension => Certificate.Extensions[oid] as T;
+}
+
+/// <summary>One rule. <see cref="Id"/> names the rule in errors: "rfc5280.serial.length", "cabf.br.validity" …</summary>
+public interface ILintRule
+{
+    string Id { get; }
+
+    /// <summary>Returns a human-readable failure, or null when the certificate passes.</summary>
+    string? Check(LintContext c);
+}

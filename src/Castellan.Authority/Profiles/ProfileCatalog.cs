@@ -1,0 +1,33 @@
+using Castellan.Authority.Contracts;
+
+namespace Castellan.Authority.Profiles;
+
+/// <summary>Finds profiles: built-ins first, then the operator's own from the store.</summary>
+public sealed class ProfileCatalog(IProfileStore store)
+{
+    public async Task<Result<CertificateProfile>> FindAsync(string? id, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(id)) return new MalformedInput("a profile is required");
+        var builtIn = BuiltInProfiles.All.FirstOrDefault(p => p.Id == id);
+        if (builtIn is not null) return builtIn;
+        var custom = await store.GetCustomAsync(id, ct);
+        return custom is null ? new NotFound("profile", $"profile '{id}' does not exist") : custom;
+    }
+
+    public async Task<IReadOnlyList<CertificateProfile>> ListAsync(CancellationToken ct) =>
+        [.. BuiltInProfiles.All, .. await store.ListCustomAsync(ct)];
+
+    /// <summary>Adds an operator profile after checking it cannot produce what the linter would refuse anyway.</summary>
+    public async Task<Result<CertificateProfile>> AddAsync(CertificateProfile profile, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(profile.Id) || profile.Id.Length > 64 || !profile.Id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+            return new MalformedInput("a profile id is 1 to 64 lower-case letters, digits and hyphens");
+        if (BuiltInProfiles.All.Any(p => p.Id == profile.Id)) return new Conflict($"profile '{profile.Id}' is built in");
+        var maxDays = profile.Trust == TrustStyle.PublicTls ? 200 : 5 * 366;
+        if (profile.MaxValidityDays < 1 || profile.MaxValidityDays > maxDays)
+            return new PolicyViolation("profile.validity", $"maximum validity must be between 1 and {maxDays} days");
+        if (profile.MinRsaBits < 2048) return new PolicyViolation("key.strength", "RSA keys below 2048 bits are not allowed");
+        var custom = profile with { BuiltIn = false };
+        return await store.AddCustomAsync(custom, ct) ? custom : new Conflict($"profile '{profile.Id}' already exists");
+    }
+}

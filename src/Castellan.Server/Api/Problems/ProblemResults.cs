@@ -1,0 +1,29 @@
+namespace Castellan.Server.Api.Problems;
+
+/// <summary>
+/// The one place where Castellan errors become RFC 9457 problem details on the REST API. Details are written for
+/// the caller; nothing internal (stack traces, SQL, key handles) is ever put in them.
+/// </summary>
+internal static class ProblemResults
+{
+    public const string ContentType = "application/problem+json";
+
+    public static IResult From(CastellanError error) => error switch
+    {
+        MalformedInput e => Problem(400, "malformed-input", "The request is malformed", e.Detail),
+        NotFound e => Problem(404, "not-found", $"The {e.What} was not found", e.Detail),
+        PolicyViolation e => Problem(422, "policy-violation", "The request violates a policy", e.Detail, e.Rule),
+        LintFailure e => Problem(422, "lint-failure", "The certificate failed a lint rule and was not signed", e.Detail, e.Rule),
+        Conflict e => Problem(409, "conflict", "The request conflicts with the current state", e.Detail),
+        Forbidden e => Problem(403, "forbidden", "Not allowed", e.Detail),
+        _ => Problem(500, "internal", "Internal error", "The server could not complete the request."),
+    };
+
+    public static IResult BadRequest(string detail) => Problem(400, "malformed-input", "The request is malformed", detail);
+
+    public static IResult Problem(int status, string type, string title, string detail, string? rule = null)
+    {
+        var extensions = rule is null ? null : new Dictionary<string, object?> { ["rule"] = rule };
+        return Results.Problem(detail: detail, statusCode: status, title: title, type: $"urn:castellan:problem:{type}", extensions: extensions);
+    }
+}

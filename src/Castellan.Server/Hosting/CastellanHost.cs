@@ -1,0 +1,91 @@
+using Castellan.Authority;
+using Castellan.Authority.Issuance;
+using Castellan.Registration.Access;
+using Castellan.Server.Api;
+using Castellan.Server.Api.Audit;
+using Castellan.Server.Api.Cas;
+using Castellan.Server.Api.Certificates;
+using Castellan.Server.Api.Problems;
+using Castellan.Server.Api.Profiles;
+using Castellan.Server.Publication;
+using Castellan.Storage;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Json;
+using Scalar.AspNetCore;
+
+namespace Castellan.Server.Hosting;
+
+/// <summary>Wires the roles into one web host. No business rules live here.</summary>
+public static class CastellanHost
+{
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = TranslateArguments(args), ContentRootPath = AppContext.BaseDirectory });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+            builder.WebHost.UseUrls(DefaultUrl);
+        configure?.Invoke(builder);
+
+        var dataDirectory = builder.Configuration["Castellan:DataDirectory"] ?? "./data";
+        var s = builder.Services;
+        s.AddAuthority(dataDirectory);
+        s.AddStorage(builder.Configuration);
+        s.AddSingleton<ApiKeyService>();
+        s.AddSingleton<StartupSequence>();
+        s.AddHostedService(sp => sp.GetRequiredService<StartupSequence>());
+        s.AddAuthorityBackgroundServices();
+        s.AddProblemDetails();
+        s.AddOpenApi("v1");
+        s.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+
+        var app = builder.Build();
+        var firstUrl = (builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"] ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries)[0];
+        app.Services.GetRequiredService<PublicationUrlProvider>().UseListeningAddress(Normalise(firstUrl));
+
+        app.UseExceptionHandler(e => e.Run(WriteUnhandledAsync));
+        app.UseStatusCodePages();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Castellan API"));
+        app.MapGet("/health", (StartupSequence startup) => startup.Ready ? Results.Ok(new { status = "ready" }) : Results.Json(new { status = "starting" }, statusCode: 503));
+
+        var api = app.MapGroup("/api/v1").AddEndpointFilter<ApiKeyAuthentication>();
+        CertificateEndpoints.Map(api);
+        CaEndpoints.Map(api);
+        ProfileEndpoints.Map(api);
+        AuditEndpoints.Map(api);
+        PublicationEndpoints.Map(app);
+        return app;
+    }
+
+    /// <summary>Bad JSON and oversized bodies are the caller's fault (4xx); anything else is ours, reported without internals.</summary>
+    private static async Task WriteUnhandledAsync(HttpContext http)
+    {
+        var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var result = error switch
+        {
+            BadHttpRequestException bad when bad.StatusCode == 413 => ProblemResults.Problem(413, "too-large", "The request body is too large", "the request body exceeds the limit"),
+            BadHttpRequestException bad => ProblemResults.Problem(bad.StatusCode, "malformed-input", "The request is malformed", bad.InnerException is System.Text.Json.JsonException json ? "invalid JSON: " + json.Message : bad.Message),
+            _ => ProblemResults.Problem(500, "internal", "Internal error", "The server could not complete the request."),
+        };
+        await result.ExecuteAsync(http);
+    }
+
+    /// <summary><c>--data DIR</c> is shorthand for <c>--Castellan:DataDirectory DIR</c>.</summary>
+    private static string[] TranslateArguments(string[] args)
+    {
+        var list = new List<string>(args.Length);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--data" && i + 1 < args.Length) { list.Add("--Castellan:DataDirectory"); list.Add(args[++i]); }
+            else if (args[i].StartsWith("--data=", StringComparison.Ordinal)) list.Add("--Castellan:DataDirectory=" + args[i]["--data=".Length..]);
+            else list.Add(args[i]);
+        }
+        return [.. list];
+    }
+
+    private static string Normalise(string url) =>
+        url.Replace("://*", "://127.0.0.1", StringComparison.Ordinal).Replace("://+", "://127.0.0.1", StringComparison.Ordinal)
+           .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://[::1]", StringComparison.Ordinal).TrimEnd('/');
+}

@@ -1,0 +1,64 @@
+using Castellan.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Castellan.Storage;
+
+/// <summary>The one schema, for SQLite (embedded default) and PostgreSQL (production, several nodes).</summary>
+public class CastellanDb(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<CaRow> Cas => Set<CaRow>();
+    public DbSet<CertificateRow> Certificates => Set<CertificateRow>();
+    public DbSet<CrlRow> Crls => Set<CrlRow>();
+    public DbSet<ProfileRow> Profiles => Set<ProfileRow>();
+    public DbSet<AuditRow> Audit => Set<AuditRow>();
+    public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        var b = modelBuilder;
+        Map(b);
+    }
+
+    private static void Map(ModelBuilder b)
+    {
+        b.Entity<CaRow>(e =>
+        {
+            e.ToTable("cas");
+            e.HasKey(x => x.Id);
+        });
+        b.Entity<CertificateRow>(e =>
+        {
+            e.ToTable("certificates");
+            // The primary key is the serial: the database, not the application, guarantees uniqueness.
+            e.HasKey(x => x.Serial);
+            e.HasIndex(x => new { x.CaId, x.Status });
+            e.HasIndex(x => x.NotAfter);
+            e.HasIndex(x => x.SubjectDn);
+            e.HasIndex(x => new { x.Status, x.RecordedAt });
+        });
+        b.Entity<CrlRow>(e =>
+        {
+            e.ToTable("crls");
+            e.HasKey(x => new { x.CaId, x.Shard, x.Number });
+        });
+        b.Entity<ProfileRow>(e =>
+        {
+            e.ToTable("profiles");
+            e.HasKey(x => x.Id);
+        });
+        b.Entity<AuditRow>(e =>
+        {
+            e.ToTable("audit_log");
+            e.HasKey(x => x.Sequence);
+            e.Property(x => x.Sequence).ValueGeneratedNever();
+            e.HasIndex(x => x.Action);
+            e.HasIndex(x => x.Target);
+        });
+        b.Entity<ApiKeyRow>(e =>
+        {
+            e.ToTable("api_keys");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.Hash).IsUnique();
+        });
+    }
+}
