@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the real peers the tests drive, from Debian's packages, when they are missing.
+set -euo pipefail
+need=()
+command -v openssl >/dev/null || need+=(openssl)
+command -v certtool >/dev/null || need+=(gnutls-bin)
+[ -e /usr/lib/softhsm/libsofthsm2.so ] || need+=(softhsm2)
+command -v pkcs11-tool >/dev/null || need+=(opensc)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql-15)
+command -v dotnet >/dev/null || { echo "the .NET 10 SDK is required" >&2; exit 1; }
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q -o DPkg::Lock::Timeout=900 --no-install-recommends "${need[@]}" >/dev/null
+fi
