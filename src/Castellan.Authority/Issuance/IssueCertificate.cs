@@ -67,6 +67,8 @@ public sealed class IssueCertificate(ProfileCatalog profiles, CaDirectory cas, I
         var sans = ChooseSans(profile, request.Sans, csrSans);
         if (sans.IsError) return sans.Error;
 
+        if (NameConstraintViolation(issuer.Record, sans.Value) is { } outside) return outside;
+
         var subject = ChooseSubject(profile, request.Subject, csrSubject, sans.Value);
         if (subject.IsError) return subject.Error;
 
@@ -93,6 +95,26 @@ public sealed class IssueCertificate(ProfileCatalog profiles, CaDirectory cas, I
         if (issued.IsError) return issued.Error;
         var chain = await cas.ChainAsync(issuer.Id, ct);
         return new IssuanceResult(issued.Value, issued.Value.Der!, chain);
+    }
+
+    /// <summary>RFC 5280 4.2.1.10: a CA never signs a name its own constraints exclude; relying parties would reject it.</summary>
+    private static PolicyViolation? NameConstraintViolation(CertificateAuthorityRecord ca, IReadOnlyList<SubjectAltName> sans)
+    {
+        foreach (var san in sans.Where(s => s.Type == SanType.Dns))
+        {
+            var name = san.Value.TrimStart('*', '.');
+            if (ca.ExcludedDnsNames.Any(c => WithinSubtree(name, c)))
+                return new PolicyViolation("rfc5280.name-constraints", $"'{san.Value}' is excluded by CA '{ca.Id}' name constraints");
+            if (ca.PermittedDnsNames.Count > 0 && !ca.PermittedDnsNames.Any(c => WithinSubtree(name, c)))
+                return new PolicyViolation("rfc5280.name-constraints", $"'{san.Value}' is outside CA '{ca.Id}' permitted names ({string.Join(", ", ca.PermittedDnsNames)})");
+        }
+        return null;
+    }
+
+    private static bool WithinSubtree(string name, string constraint)
+    {
+        var c = constraint.TrimStart('.');
+        return name.Equals(c, StringComparison.OrdinalIgnoreCase) || name.EndsWith("." + c, StringComparison.OrdinalIgnoreCase);
     }
 
     private static PolicyViolation? CheckKey(CertificateProfile profile, SubjectKeyInfo key)
