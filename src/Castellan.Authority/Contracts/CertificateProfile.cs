@@ -37,6 +37,9 @@ public sealed record CertificateProfile
     public bool AllowRsa { get; init; } = true;
     public int MinRsaBits { get; init; } = 2048;
 
+    /// <summary>Ed25519 subscriber keys (RFC 8410); browsers do not accept them for TLS, so public-style TLS profiles leave this off.</summary>
+    public bool AllowEd25519 { get; init; }
+
     // Validity, in days.
     public required int MaxValidityDays { get; init; }
     public int? DefaultValidityDays { get; init; }

@@ -61,7 +61,13 @@ public static class CsrReader
         }
         catch (CryptographicException e)
         {
-            return new MalformedInput(Describe(e, der));
+            // .NET verifies RSA and ECDSA only; Ed25519 requests (RFC 8410) are verified with BouncyCastle.
+            return Ed25519Csr.TryRead(der) ?? new MalformedInput(Describe(e, der));
+        }
+        catch (NotSupportedException)
+        {
+            return Ed25519Csr.TryRead(der)
+                ?? new PolicyViolation("key-type", "the CSR's key or signature algorithm is not supported (use ECDSA P-256/P-384, RSA or Ed25519)");
         }
         catch (Exception e) when (e is ArgumentException or AsnContentException or FormatException)
         {
@@ -141,6 +147,8 @@ public static class CsrReader
                 {
                     return new MalformedInput("the RSA public key could not be read");
                 }
+            case Oids.Ed25519:
+                return new SubjectKeyInfo("Ed25519", null, 256);
             default:
                 return new PolicyViolation("key-type", $"key algorithm {key.Oid.Value} is not supported (use ECDSA P-256/P-384 or RSA)");
         }

@@ -119,6 +119,8 @@ public sealed class IssueCertificate(ProfileCatalog profiles, CaDirectory cas, I
 
     private static PolicyViolation? CheckKey(CertificateProfile profile, SubjectKeyInfo key)
     {
+        if (key.Type == "Ed25519")
+            return profile.AllowEd25519 ? null : new PolicyViolation("key.type", $"profile '{profile.Id}' does not accept Ed25519 keys");
         if (key.Type == "RSA")
         {
             var min = Math.Max(2048, profile.MinRsaBits);

@@ -38,6 +38,7 @@ public static class BuiltInProfiles
         AllowedSanTypes = [SanType.Dns, SanType.Email, SanType.Uri, SanType.Ip],
         AllowedSubjectAttributes = ["CN", "O", "OU", "L", "ST", "C", "E", "SERIALNUMBER"],
         AllowServerKeyGeneration = true,
+        AllowEd25519 = true,
         BuiltIn = true,
     };
 
@@ -55,6 +56,7 @@ public static class BuiltInProfiles
         AllowWildcards = true,
         AllowedSubjectAttributes = ["CN", "O", "OU", "L", "ST", "C"],
         AllowServerKeyGeneration = true,
+        AllowEd25519 = true,
         BuiltIn = true,
     };
 
@@ -103,6 +105,7 @@ public static class BuiltInProfiles
         AllowedSanTypes = [SanType.Email],
         AllowedSubjectAttributes = ["CN", "O", "OU", "L", "ST", "C", "E", "SERIALNUMBER"],
         AllowServerKeyGeneration = true,
+        AllowEd25519 = true,
         BuiltIn = true,
     };
 

@@ -162,3 +162,35 @@ public sealed class HierarchyTests(SqliteServer server) : IClassFixture<SqliteSe
         Assert.Equal(HttpStatusCode.UnprocessableEntity, tooLong.StatusCode);
     }
 }
+
+/// <summary>Ed25519 subscriber keys (RFC 8410) on the private profiles that allow them.</summary>
+public sealed class Ed25519Tests(SqliteServer server) : IClassFixture<SqliteServer>
+{
+    [Fact]
+    public async Task Ed25519_csr_is_verified_and_issued_on_mtls()
+    {
+        var issued = await server.IssueAsync("mtls", "/CN=edge.example.net", "DNS:edge.example.net", "ed25519");
+        var text = await Tools.OpenSslAsync("x509", "-in", issued.Leaf, "-noout", "-text");
+        Assert.Contains("ED25519", text.StdOut);
+        Assert.Contains("DNS:edge.example.net", text.StdOut);
+        var verify = await Tools.OpenSslAsync("verify", "-CAfile", issued.Root, "-untrusted", issued.Issuer, issued.Leaf);
+        Assert.True(verify.ExitCode == 0, verify.All);
+    }
+
+    [Fact]
+    public async Task Ed25519_is_refused_on_public_tls_and_bad_signature_is_caught()
+    {
+        var dir = TestPaths.NewDirectory("ed");
+        var csr = await Tools.NewCsrAsync(dir, "ed25519", "/CN=www.example.com", "DNS:www.example.com");
+        using var refused = await server.Client.PostAsJsonAsync("/api/v1/certificates", new { profile = "tls-server", csr = File.ReadAllText(csr) });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+
+        var der = Path.Combine(dir, "req.der");
+        await Tools.OpenSslAsync("req", "-in", csr, "-outform", "DER", "-out", der);
+        var bytes = await File.ReadAllBytesAsync(der);
+        bytes[^3] ^= 0x01; // inside the signature
+        using var tampered = await server.Client.PostAsJsonAsync("/api/v1/certificates", new { profile = "mtls", csr = Convert.ToBase64String(bytes) });
+        Assert.Equal(HttpStatusCode.BadRequest, tampered.StatusCode);
+        Assert.Contains("signature", await tampered.Content.ReadAsStringAsync());
+    }
+}

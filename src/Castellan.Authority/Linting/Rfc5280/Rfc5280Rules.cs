@@ -175,6 +175,7 @@ internal sealed class KeyStrengthRule : ILintRule
         var info = CsrReader.Inspect(c.Certificate.PublicKey);
         if (info.IsError) return info.Error.Detail;
         var k = info.Value;
+        if (k.Type == "Ed25519") return c.Profile.AllowEd25519 ? null : $"Ed25519 keys are not allowed by profile '{c.Profile.Id}'";
         if (k.Type == "RSA")
         {
             if (!c.Profile.AllowRsa) return $"RSA keys are not allowed by profile '{c.Profile.Id}'";
