@@ -48,6 +48,7 @@ public static class AuthorityServiceCollectionExtensions
     {
         services.AddHostedService(sp => sp.GetRequiredService<OcspPresigningService>());
         services.AddHostedService<CrlRefreshService>();
+        services.AddHostedService<OcspResponderRenewalService>();
         return services;
     }
 }

@@ -1,9 +1,11 @@
+using System.Text.Json;
+using Castellan.Auditing;
 using Castellan.Authority.Contracts;
 
 namespace Castellan.Authority.Profiles;
 
 /// <summary>Finds profiles: built-ins first, then the operator's own from the store.</summary>
-public sealed class ProfileCatalog(IProfileStore store)
+public sealed class ProfileCatalog(IProfileStore store, IAuditLog audit)
 {
     public async Task<Result<CertificateProfile>> FindAsync(string? id, CancellationToken ct)
     {
@@ -18,7 +20,7 @@ public sealed class ProfileCatalog(IProfileStore store)
         [.. BuiltInProfiles.All, .. await store.ListCustomAsync(ct)];
 
     /// <summary>Adds an operator profile after checking it cannot produce what the linter would refuse anyway.</summary>
-    public async Task<Result<CertificateProfile>> AddAsync(CertificateProfile profile, CancellationToken ct)
+    public async Task<Result<CertificateProfile>> AddAsync(CertificateProfile profile, string actor, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(profile.Id) || profile.Id.Length > 64 || !profile.Id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
             return new MalformedInput("a profile id is 1 to 64 lower-case letters, digits and hyphens");
@@ -28,6 +30,8 @@ public sealed class ProfileCatalog(IProfileStore store)
             return new PolicyViolation("profile.validity", $"maximum validity must be between 1 and {maxDays} days");
         if (profile.MinRsaBits < 2048) return new PolicyViolation("key.strength", "RSA keys below 2048 bits are not allowed");
         var custom = profile with { BuiltIn = false };
-        return await store.AddCustomAsync(custom, ct) ? custom : new Conflict($"profile '{profile.Id}' already exists");
+        if (!await store.AddCustomAsync(custom, ct)) return new Conflict($"profile '{profile.Id}' already exists");
+        await audit.AppendAsync(new AuditEvent(actor, "profile.created", $"profile:{custom.Id}", JsonSerializer.Serialize(custom)), ct);
+        return custom;
     }
 }
