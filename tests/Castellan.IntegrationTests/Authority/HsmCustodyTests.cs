@@ -132,3 +132,21 @@ public sealed class HsmCustodyWithRsaKeys(RsaHsmServer server, ITestOutputHelper
 
 /// <summary>Every real-tools issuance test of the software backend, repeated with the CA keys in the token.</summary>
 public sealed class IssuanceWithRealToolsOnHsm(HsmServer server) : IssuanceWithRealToolsTests<HsmServer>(server);
+
+public sealed class HsmConfigurationTests
+{
+    [Fact]
+    public async Task Server_with_the_pkcs11_backend_but_no_token_refuses_to_start()
+    {
+        var app = Castellan.Server.Hosting.CastellanHost.Build(
+        [
+            "--urls", $"http://127.0.0.1:{FreePort.Next()}", "--data", TestPaths.NewDirectory("hsm-config"),
+            "--Logging:LogLevel:Default", "None", "--Castellan:KeyStore:Backend", "pkcs11",
+        ]);
+        await using (app)
+        {
+            var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync());
+            Assert.Contains("Castellan:KeyStore:Pkcs11:TokenLabel (or SlotId) is required", error.Message);
+        }
+    }
+}
