@@ -3,6 +3,7 @@ using Castellan.Authority.Crl;
 using Castellan.Authority.Hierarchy;
 using Castellan.Authority.Issuance;
 using Castellan.Authority.KeyStores;
+using Castellan.Authority.KeyStores.Pkcs11;
 using Castellan.Authority.KeyStores.Software;
 using Castellan.Authority.Linting;
 using Castellan.Authority.Ocsp;
@@ -24,6 +25,7 @@ public static class AuthorityServiceCollectionExtensions
         services.AddOptions<KeyStoreOptions>().BindConfiguration("Castellan:KeyStore");
         services.AddOptions<SoftwareKeyStoreOptions>().BindConfiguration("Castellan:KeyStore:Software");
         services.AddSingleton<ISigningKeyStore, SoftwareKeyStore>();
+        services.AddPkcs11KeyStore();
         services.AddSingleton<KeyCustody>();
         services.AddSingleton<CertificateEvents>();
         services.AddSingleton<PublicationUrlProvider>();
