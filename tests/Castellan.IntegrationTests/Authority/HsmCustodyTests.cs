@@ -25,6 +25,7 @@ public abstract class HsmCustodyTests<TServer>(TServer server, ITestOutputHelper
 
         var keyFolder = Path.Combine(server.DataDirectory, "keys");
         Assert.Empty(Directory.Exists(keyFolder) ? Directory.GetFiles(keyFolder, "*", SearchOption.AllDirectories) : []);
+        Assert.False(File.Exists(Path.Combine(server.DataDirectory, "keystore.secret")), "an HSM-only installation has no software key-encryption secret");
 
         var (exit, listing) = SoftHsm.Shared.Pkcs11Tool("--list-objects", "--type", "privkey");
         Assert.True(exit == 0, listing);

@@ -32,7 +32,7 @@ public sealed class SoftwareKeyStoreOptions
 public sealed class SoftwareKeyStore : ISigningKeyStore
 {
     private readonly string _directory;
-    private readonly string _secret;
+    private readonly Lazy<string> _secret;
     private readonly int _iterations;
     private readonly ConcurrentDictionary<string, CaSigningKey> _open = new();
 
@@ -41,11 +41,16 @@ public sealed class SoftwareKeyStore : ISigningKeyStore
         var o = options.Value;
         _directory = o.Directory ?? Path.Combine(data.Path, "keys");
         _iterations = o.Iterations;
-        System.IO.Directory.CreateDirectory(_directory);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // The secret is read (or created) on first use, so an installation whose keys all live in an HSM never has one.
+        _secret = new Lazy<string>(() => LoadSecret(o, data, log));
+    }
+
+    private static string LoadSecret(SoftwareKeyStoreOptions o, DataDirectory data, ILogger log)
+    {
+        string secret;
         if (!string.IsNullOrEmpty(o.Secret))
         {
-            _secret = o.Secret;
+            secret = o.Secret;
         }
         else
         {
@@ -55,9 +60,20 @@ public sealed class SoftwareKeyStore : ISigningKeyStore
                 WriteOwnerOnly(file, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
                 log.LogWarning("Generated a key-encryption secret in {File}; for production supply Castellan:KeyStore:Software:Secret from a secret store or use an HSM", file);
             }
-            _secret = File.ReadAllText(file).Trim();
+            secret = File.ReadAllText(file).Trim();
         }
-        if (_secret.Length < 16) throw new InvalidOperationException("the key-encryption secret must be at least 16 characters");
+        if (secret.Length < 16) throw new InvalidOperationException("the key-encryption secret must be at least 16 characters");
+        return secret;
+    }
+
+    private string Secret
+    {
+        get
+        {
+            System.IO.Directory.CreateDirectory(_directory);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            return _secret.Value;
+        }
     }
 
     public string Name => "software";
@@ -67,7 +83,7 @@ public sealed class SoftwareKeyStore : ISigningKeyStore
         var handle = $"{Sanitize(label)}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.p8";
         using AsymmetricAlgorithm key = algorithm.IsEc() ? ECDsa.Create(algorithm.Curve()) : RSA.Create(algorithm.RsaBits());
         var pbe = new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, _iterations);
-        var pem = PemEncoding.WriteString("ENCRYPTED PRIVATE KEY", key.ExportEncryptedPkcs8PrivateKey(_secret, pbe));
+        var pem = PemEncoding.WriteString("ENCRYPTED PRIVATE KEY", key.ExportEncryptedPkcs8PrivateKey(Secret, pbe));
         WriteOwnerOnly(Path.Combine(_directory, handle), pem);
         return Task.FromResult(new KeyReference(Name, handle));
     }
@@ -80,11 +96,11 @@ public sealed class SoftwareKeyStore : ISigningKeyStore
             if (algorithm.IsEc())
             {
                 var ec = ECDsa.Create();
-                ec.ImportFromEncryptedPem(pem, _secret);
+                ec.ImportFromEncryptedPem(pem, Secret);
                 return new CaSigningKey(algorithm, X509SignatureGenerator.CreateForECDsa(ec));
             }
             var rsa = RSA.Create();
-            rsa.ImportFromEncryptedPem(pem, _secret);
+            rsa.ImportFromEncryptedPem(pem, Secret);
             return new CaSigningKey(algorithm, X509SignatureGenerator.CreateForRSA(rsa, RSASignaturePadding.Pkcs1));
         });
 
