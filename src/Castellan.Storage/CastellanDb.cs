@@ -17,6 +17,8 @@ public class CastellanDb(DbContextOptions options) : DbContext(options)
     {
         var b = modelBuilder;
         Map(b);
+        // Each role's tables live in their own IEntityTypeConfiguration classes under Storage/Mappings/.
+        b.ApplyConfigurationsFromAssembly(typeof(CastellanDb).Assembly);
     }
 
     private static void Map(ModelBuilder b)
