@@ -30,4 +30,11 @@ public sealed class AuthorityOptions
 
     /// <summary>A reservation older than this at start-up was interrupted by a crash and is marked abandoned.</summary>
     public TimeSpan StaleReservationAge { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often a node reads the cross-node change feed; bounds how long another node's revocation can go
+    /// unseen by this node's OCSP cache.</summary>
+    public TimeSpan ChangeFeedPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Change-feed entries older than this are deleted.</summary>
+    public TimeSpan ChangeFeedRetention { get; set; } = TimeSpan.FromDays(1);
 }

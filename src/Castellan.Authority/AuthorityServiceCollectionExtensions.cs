@@ -1,4 +1,5 @@
 using Castellan.Authority.Contracts;
+using Castellan.Authority.Coordination;
 using Castellan.Authority.Crl;
 using Castellan.Authority.Hierarchy;
 using Castellan.Authority.Issuance;
@@ -41,13 +42,15 @@ public static class AuthorityServiceCollectionExtensions
         services.AddSingleton<OcspResponder>();
         services.AddSingleton<AuthorityStartup>();
         services.AddSingleton<OcspPresigningService>();
+        services.AddSingleton<ChangeFeedFollower>();
         return services;
     }
 
-    /// <summary>CRL refresh and OCSP pre-signing. Register after whatever initialises the database and the hierarchy,
-    /// since hosted services start in registration order.</summary>
+    /// <summary>Change-feed follower, CRL refresh and OCSP pre-signing. Register after whatever initialises the database
+    /// and the hierarchy, since hosted services start in registration order.</summary>
     public static IServiceCollection AddAuthorityBackgroundServices(this IServiceCollection services)
     {
+        services.AddHostedService(sp => sp.GetRequiredService<ChangeFeedFollower>());
         services.AddHostedService(sp => sp.GetRequiredService<OcspPresigningService>());
         services.AddHostedService<CrlRefreshService>();
         services.AddHostedService<OcspResponderRenewalService>();

@@ -3,8 +3,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Castellan.Storage;
 
-/// <summary>The one schema, for SQLite (embedded default) and PostgreSQL (production, several nodes).</summary>
-public class CastellanDb(DbContextOptions options) : DbContext(options)
+/// <summary>
+/// The one schema, for SQLite (embedded default) and PostgreSQL (production, several nodes). Each provider has its own
+/// subclass only so that each keeps its own migrations (Migrations/Sqlite, Migrations/Postgres): the column types differ.
+/// </summary>
+public abstract class CastellanDb(DbContextOptions options) : DbContext(options)
 {
     public DbSet<CaRow> Cas => Set<CaRow>();
     public DbSet<CertificateRow> Certificates => Set<CertificateRow>();
@@ -12,6 +15,7 @@ public class CastellanDb(DbContextOptions options) : DbContext(options)
     public DbSet<ProfileRow> Profiles => Set<ProfileRow>();
     public DbSet<AuditRow> Audit => Set<AuditRow>();
     public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
+    public DbSet<StatusChangeRow> StatusChanges => Set<StatusChangeRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -61,6 +65,13 @@ public class CastellanDb(DbContextOptions options) : DbContext(options)
             e.ToTable("api_keys");
             e.HasKey(x => x.Id);
             e.HasIndex(x => x.Hash).IsUnique();
+        });
+        b.Entity<StatusChangeRow>(e =>
+        {
+            e.ToTable("status_changes");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedOnAdd();
+            e.HasIndex(x => x.At);
         });
     }
 }

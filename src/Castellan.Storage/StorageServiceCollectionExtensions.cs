@@ -2,6 +2,8 @@ using Castellan.Auditing;
 using Castellan.Authority;
 using Castellan.Authority.Contracts;
 using Castellan.Registration.Contracts;
+using Castellan.Storage.Postgres;
+using Castellan.Storage.Sqlite;
 using Castellan.Storage.Stores;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -16,39 +18,53 @@ public static class StorageServiceCollectionExtensions
     {
         var options = configuration.GetSection("Castellan:Storage").Get<StorageOptions>() ?? new StorageOptions();
         services.AddSingleton(options);
-        services.AddPooledDbContextFactory<CastellanDb>((sp, db) => Configure(db, options, sp.GetRequiredService<DataDirectory>()));
+        switch (options.Provider.ToLowerInvariant())
+        {
+            case "sqlite":
+                services.AddPooledDbContextFactory<SqliteCastellanDb>((sp, db) =>
+                    db.UseSqlite(SqliteConnectionString(options, sp.GetRequiredService<DataDirectory>())).AddInterceptors(new SqlitePragmas()));
+                services.AddSingleton<IDbContextFactory<CastellanDb>, ProviderDbFactory<SqliteCastellanDb>>();
+                services.AddSingleton<IStartupLock, FileStartupLock>();
+                break;
+            case "postgres" or "postgresql":
+                var cs = options.ConnectionString ?? throw new InvalidOperationException("Castellan:Storage:ConnectionString is required for PostgreSQL");
+                services.AddPooledDbContextFactory<PostgresCastellanDb>(db => db.UseNpgsql(cs));
+                services.AddSingleton<IDbContextFactory<CastellanDb>, ProviderDbFactory<PostgresCastellanDb>>();
+                services.AddSingleton<IStartupLock>(new PostgresStartupLock(cs));
+                break;
+            default:
+                throw new InvalidOperationException($"unknown storage provider '{options.Provider}' (use sqlite or postgres)");
+        }
         services.AddSingleton<ICaStore, CaStore>();
         services.AddSingleton<ICertificateStore, CertificateStore>();
         services.AddSingleton<IProfileStore, ProfileStore>();
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddSingleton<IApiKeyStore, ApiKeyStore>();
+        services.AddSingleton<IChangeFeed, ChangeFeed>();
         services.AddSingleton<DatabaseInitializer>();
         return services;
     }
 
-    internal static void Configure(DbContextOptionsBuilder db, StorageOptions options, DataDirectory data)
-    {
-        switch (options.Provider.ToLowerInvariant())
-        {
-            case "sqlite":
-                var cs = options.ConnectionString ?? $"Data Source={Path.Combine(data.Path, "castellan.db")};Pooling=True";
-                db.UseSqlite(cs).AddInterceptors(new SqlitePragmas());
-                break;
-            case "postgres" or "postgresql":
-                db.UseNpgsql(options.ConnectionString ?? throw new InvalidOperationException("Castellan:Storage:ConnectionString is required for PostgreSQL"));
-                break;
-            default:
-                throw new InvalidOperationException($"unknown storage provider '{options.Provider}' (use sqlite or postgres)");
-        }
-    }
+    private static string SqliteConnectionString(StorageOptions options, DataDirectory data) =>
+        options.ConnectionString ?? $"Data Source={Path.Combine(data.Path, "castellan.db")};Pooling=True";
 }
 
-/// <summary>Brings the schema up to date at start-up.</summary>
+/// <summary>The stores ask for the provider-neutral schema; each provider's context carries its own migrations.</summary>
+internal sealed class ProviderDbFactory<TDb>(IDbContextFactory<TDb> inner) : IDbContextFactory<CastellanDb> where TDb : CastellanDb
+{
+    public CastellanDb CreateDbContext() => inner.CreateDbContext();
+
+    public async Task<CastellanDb> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
+        await inner.CreateDbContextAsync(cancellationToken);
+}
+
+/// <summary>Brings the schema up to date at start-up by applying the provider's EF Core migrations.</summary>
 public sealed class DatabaseInitializer(IDbContextFactory<CastellanDb> factory)
 {
+    /// <summary>Run under <see cref="IStartupLock"/>: two nodes must not migrate the same database at once.</summary>
     public async Task InitialiseAsync(CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        await db.Database.EnsureCreatedAsync(ct);
+        await db.Database.MigrateAsync(ct);
     }
 }

@@ -62,9 +62,11 @@ public interface ICaStore
 
     Task<CertificateAuthorityRecord?> GetAsync(string id, CancellationToken ct);
 
-    /// <summary>Adds a CA; returns false when the id is taken.</summary>
+    /// <summary>Adds a CA; returns false when the id is taken. Records a <see cref="ChangeKind.CertificateAuthority"/>
+    /// entry in the change feed in the same transaction.</summary>
     Task<bool> AddAsync(CertificateAuthorityRecord ca, CancellationToken ct);
 
+    /// <summary>Replaces a CA's record; records a <see cref="ChangeKind.CertificateAuthority"/> change in the same transaction.</summary>
     Task UpdateAsync(CertificateAuthorityRecord ca, CancellationToken ct);
 
     /// <summary>Atomically increments and returns the CA's CRL number (RFC 5280 5.2.3: monotonically increasing).</summary>

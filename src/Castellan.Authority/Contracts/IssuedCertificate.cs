@@ -101,10 +101,11 @@ public interface ICertificateStore
 
     Task<Page<IssuedCertificate>> SearchAsync(CertificateQuery query, CancellationToken ct);
 
-    /// <summary>Revokes in one conditional update; durable when it returns.</summary>
+    /// <summary>Revokes in one conditional update; durable when it returns. A successful revocation records a
+    /// <see cref="ChangeKind.CertificateStatus"/> change in the same transaction.</summary>
     Task<RevocationOutcome> RevokeAsync(SerialNumber serial, RevocationReason reason, DateTimeOffset at, CancellationToken ct);
 
-    /// <summary>Releases a certificateHold back to Valid.</summary>
+    /// <summary>Releases a certificateHold back to Valid, recording a <see cref="ChangeKind.CertificateStatus"/> change.</summary>
     Task<RevocationOutcome> ReleaseHoldAsync(SerialNumber serial, CancellationToken ct);
 
     /// <summary>Revoked and on-hold certificates of a CA that have not yet expired (RFC 5280 allows dropping expired ones).</summary>

@@ -20,6 +20,9 @@ public sealed class OcspPresigningService(CertificateEvents events, OcspResponde
         {
             try
             {
+                // A status change makes every cached answer for the serial stale, including ones under a CertID form
+                // (e.g. SHA-256) that pre-signing below does not replace.
+                cache.RemoveSerial(change.Serial.Hex);
                 var cert = await certificates.GetAsync(change.Serial, stoppingToken);
                 if (cert is not null) await responder.PresignAsync(cert, stoppingToken);
             }

@@ -10,6 +10,10 @@ public sealed class OcspResponseCache
 {
     private readonly ConcurrentDictionary<string, CachedOcspResponse> _responses = new(StringComparer.Ordinal);
 
+    // Every "hash algorithm/issuer key hash/" a response was cached under: a handful (CAs x hash algorithms clients
+    // use), so dropping all answers for one serial costs a few lookups, not a scan.
+    private readonly ConcurrentDictionary<string, byte> _prefixes = new(StringComparer.Ordinal);
+
     public int Count => _responses.Count;
 
     public static string Key(string hashAlgorithmOid, ReadOnlySpan<byte> issuerKeyHash, string serialHex) =>
@@ -26,7 +30,17 @@ public sealed class OcspResponseCache
         return false;
     }
 
-    public void Put(string key, CachedOcspResponse response) => _responses[key] = response;
+    public void Put(string key, CachedOcspResponse response)
+    {
+        _prefixes.TryAdd(key[..(key.LastIndexOf('/') + 1)], 0);
+        _responses[key] = response;
+    }
+
+    /// <summary>Drops every cached answer for this serial, whichever CertID form the client used.</summary>
+    public void RemoveSerial(string serialHex)
+    {
+        foreach (var prefix in _prefixes.Keys) _responses.TryRemove(prefix + serialHex, out _);
+    }
 
     public void Remove(string key) => _responses.TryRemove(key, out _);
 

@@ -8,17 +8,22 @@ namespace Castellan.Server.Hosting;
 /// <summary>
 /// Runs once before the server takes requests: schema, CA hierarchy (first start), crash recovery, and the initial
 /// administrator key. Hosted services start in registration order, so background jobs see a ready authority.
+/// Several nodes may start at once on one database: the whole sequence runs under the start-up lock, so the second
+/// node finds the schema, the hierarchy and the administrator key the first one created.
 /// </summary>
-internal sealed class StartupSequence(DatabaseInitializer database, AuthorityStartup authority, ApiKeyService keys, IApiKeyStore keyStore,
-    IConfiguration configuration) : IHostedService
+internal sealed class StartupSequence(IStartupLock startupLock, DatabaseInitializer database, AuthorityStartup authority, ApiKeyService keys,
+    IApiKeyStore keyStore, IConfiguration configuration) : IHostedService
 {
     public bool Ready { get; private set; }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await database.InitialiseAsync(cancellationToken);
-        await authority.RunAsync(cancellationToken);
-        await BootstrapAdministratorAsync(cancellationToken);
+        await using (await startupLock.AcquireAsync(cancellationToken))
+        {
+            await database.InitialiseAsync(cancellationToken);
+            await authority.RunAsync(cancellationToken);
+            await BootstrapAdministratorAsync(cancellationToken);
+        }
         Ready = true;
     }
 

@@ -86,3 +86,16 @@ public sealed class ApiKeyRow
     public long CreatedAt { get; set; }
     public long? RevokedAt { get; set; }
 }
+
+/// <summary>
+/// One committed change other nodes must learn about (a revocation, a CA update). Written in the same transaction as
+/// the change itself; the id orders the feed (see Stores/ChangeLog.cs).
+/// </summary>
+public sealed class StatusChangeRow
+{
+    public long Id { get; set; }
+    public long At { get; set; }
+    public int Kind { get; set; }
+    public string CaId { get; set; } = "";
+    public string? Serial { get; set; }
+}

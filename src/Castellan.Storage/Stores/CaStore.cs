@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Castellan.Storage.Stores;
 
-internal sealed class CaStore(IDbContextFactory<CastellanDb> factory) : ICaStore
+internal sealed class CaStore(IDbContextFactory<CastellanDb> factory, TimeProvider clock) : ICaStore
 {
     public async Task<IReadOnlyList<CertificateAuthorityRecord>> ListAsync(CancellationToken ct)
     {
@@ -24,10 +24,14 @@ internal sealed class CaStore(IDbContextFactory<CastellanDb> factory) : ICaStore
     public async Task<bool> AddAsync(CertificateAuthorityRecord ca, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await ChangeLog.LockAsync(db, ct);
         db.Cas.Add(ToRow(ca, new CaRow()));
+        ChangeLog.Add(db, ChangeKind.CertificateAuthority, ca.Id, null, clock.GetUtcNow());
         try
         {
             await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
             return true;
         }
         catch (DbUpdateException e) when (UniqueViolation.Is(e))
@@ -39,9 +43,14 @@ internal sealed class CaStore(IDbContextFactory<CastellanDb> factory) : ICaStore
     public async Task UpdateAsync(CertificateAuthorityRecord ca, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await ChangeLog.LockAsync(db, ct);
         var row = await db.Cas.FirstOrDefaultAsync(c => c.Id == ca.Id, ct) ?? throw new InvalidOperationException($"CA '{ca.Id}' vanished");
         ToRow(ca, row);
+        // Other nodes reload their CA directory when they read this entry.
+        ChangeLog.Add(db, ChangeKind.CertificateAuthority, ca.Id, null, clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
     }
 
     public async Task<long> NextCrlNumberAsync(string caId, CancellationToken ct)

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Castellan.Storage.Stores;
 
-internal sealed class CertificateStore(IDbContextFactory<CastellanDb> factory) : ICertificateStore
+internal sealed class CertificateStore(IDbContextFactory<CastellanDb> factory, TimeProvider clock) : ICertificateStore
 {
     private const int Reserved = (int)CertificateStatus.Reserved;
     private const int Valid = (int)CertificateStatus.Valid;
@@ -83,11 +83,21 @@ internal sealed class CertificateStore(IDbContextFactory<CastellanDb> factory) :
         var hold = reason == RevocationReason.CertificateHold;
         var newStatus = hold ? OnHold : Revoked;
         var atMs = Time.Ms(at);
-        // One conditional UPDATE: two concurrent revocations cannot both succeed, and a hold can be made permanent.
-        var rows = await db.Certificates
-            .Where(c => c.Serial == s && (c.Status == Valid || (!hold && c.Status == OnHold)))
-            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, newStatus).SetProperty(c => c.RevokedAt, atMs).SetProperty(c => c.RevocationReason, (int)reason), ct);
-        if (rows == 1) return RevocationOutcome.Revoked;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await ChangeLog.LockAsync(db, ct);
+            // One conditional UPDATE: two concurrent revocations cannot both succeed, and a hold can be made permanent.
+            var rows = await db.Certificates
+                .Where(c => c.Serial == s && (c.Status == Valid || (!hold && c.Status == OnHold)))
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, newStatus).SetProperty(c => c.RevokedAt, atMs).SetProperty(c => c.RevocationReason, (int)reason), ct);
+            if (rows == 1)
+            {
+                // Other nodes drop their cached OCSP answers when they read this entry.
+                await RecordChangeAsync(db, s, ct);
+                await tx.CommitAsync(ct);
+                return RevocationOutcome.Revoked;
+            }
+        }
         var current = await db.Certificates.AsNoTracking().Where(c => c.Serial == s).Select(c => (int?)c.Status).FirstOrDefaultAsync(ct);
         return current is Revoked or OnHold ? RevocationOutcome.AlreadyRevoked : RevocationOutcome.NotFound;
     }
@@ -96,9 +106,18 @@ internal sealed class CertificateStore(IDbContextFactory<CastellanDb> factory) :
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var s = serial.Hex;
-        var rows = await db.Certificates.Where(c => c.Serial == s && c.Status == OnHold)
-            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, Valid).SetProperty(c => c.RevokedAt, (long?)null).SetProperty(c => c.RevocationReason, (int?)null), ct);
-        if (rows == 1) return RevocationOutcome.Released;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await ChangeLog.LockAsync(db, ct);
+            var rows = await db.Certificates.Where(c => c.Serial == s && c.Status == OnHold)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, Valid).SetProperty(c => c.RevokedAt, (long?)null).SetProperty(c => c.RevocationReason, (int?)null), ct);
+            if (rows == 1)
+            {
+                await RecordChangeAsync(db, s, ct);
+                await tx.CommitAsync(ct);
+                return RevocationOutcome.Released;
+            }
+        }
         var exists = await db.Certificates.AnyAsync(c => c.Serial == s && c.Status != Reserved && c.Status != (int)CertificateStatus.Abandoned, ct);
         return exists ? RevocationOutcome.NotOnHold : RevocationOutcome.NotFound;
     }
@@ -131,6 +150,13 @@ internal sealed class CertificateStore(IDbContextFactory<CastellanDb> factory) :
             row.Der = null;
             yield return FromRow(row);
         }
+    }
+
+    private async Task RecordChangeAsync(CastellanDb db, string serial, CancellationToken ct)
+    {
+        var caId = await db.Certificates.Where(c => c.Serial == serial).Select(c => c.CaId).FirstAsync(ct);
+        ChangeLog.Add(db, ChangeKind.CertificateStatus, caId, serial, clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
     }
 
     private static CertificateRow ToRow(IssuedCertificate c) => new()

@@ -1,0 +1,48 @@
+using System.Data.Common;
+using Castellan.Authority.Contracts;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Castellan.IntegrationTests.Support;
+
+/// <summary>Reads a node's database directly (plain SQL, same text on both providers), to check what was really stored.</summary>
+public sealed class DatabaseProbe(Func<DbConnection> connect)
+{
+    public static DatabaseProbe Postgres(string connectionString) =>
+        new(() => new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString));
+
+    public static DatabaseProbe Sqlite(string dataDirectory) =>
+        new(() => new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "castellan.db")};Pooling=False"));
+
+    public sealed record CertificateRow(string Serial, CertificateStatus Status, byte[]? Der);
+
+    public async Task<Dictionary<string, CertificateRow>> CertificatesAsync()
+    {
+        var rows = new Dictionary<string, CertificateRow>();
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT \"Serial\", \"Status\", \"Der\" FROM certificates";
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var serial = reader.GetString(0);
+            rows[serial] = new CertificateRow(serial, (CertificateStatus)reader.GetInt32(1), reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2));
+        }
+        return rows;
+    }
+
+    public async Task<long> CountAsync(string sqlFromWhere)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) " + sqlFromWhere;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private async Task<DbConnection> OpenAsync()
+    {
+        var connection = connect();
+        await connection.OpenAsync();
+        return connection;
+    }
+}
