@@ -64,6 +64,6 @@ internal static class OcspCommands
     private static DateTimeOffset Utc(DateTime d) => new(DateTime.SpecifyKind(d, DateTimeKind.Utc));
 
     private static string ReasonName(int? code) => code is null ? "not given" : Enum.IsDefined(typeof(Authority.Contracts.RevocationReason), code.Value)
-        ? ((Authority.Contracts.RevocationReason)code.Value).ToString()
+        ? RevokeCommand.ReasonName((Authority.Contracts.RevocationReason)code.Value)
         : code.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

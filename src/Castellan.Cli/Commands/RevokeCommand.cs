@@ -24,9 +24,18 @@ internal static class RevokeCommand
             await using var authority = await LocalAuthority.OpenAsync(parse.GetValue(data), requireHierarchy: true, ct);
             var revoked = await authority.Get<RevokeCertificate>().RevokeAsync(s, r, LocalAuthority.Actor, ct);
             if (revoked.IsError) return Exit.Refuse(revoked.Error);
-            Console.WriteLine($"{(r == Authority.Contracts.RevocationReason.CertificateHold ? "put on hold" : "revoked")} {s.Hex} ({r}); CRL of CA '{revoked.Value.CaId}' republished");
+            Console.WriteLine($"{(r == Authority.Contracts.RevocationReason.CertificateHold ? "put on hold" : "revoked")} {s.Hex} ({ReasonName(r)}); CRL of CA '{revoked.Value.CaId}' republished");
             return Exit.Ok;
         });
         return command;
     }
+
+    /// <summary>The RFC 5280 5.3.1 spelling (keyCompromise, cACompromise, aACompromise).</summary>
+    public static string ReasonName(Authority.Contracts.RevocationReason reason) => reason switch
+    {
+        Authority.Contracts.RevocationReason.CaCompromise => "cACompromise",
+        Authority.Contracts.RevocationReason.AaCompromise => "aACompromise",
+        Authority.Contracts.RevocationReason.RemoveFromCrl => "removeFromCRL",
+        _ => char.ToLowerInvariant(reason.ToString()[0]) + reason.ToString()[1..],
+    };
 }

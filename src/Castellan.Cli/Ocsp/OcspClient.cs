@@ -35,7 +35,7 @@ public sealed class OcspClient(HttpClient http, TimeProvider clock)
     public async Task<Result<OcspAnswer>> CheckAsync(X509Certificate certificate, X509Certificate issuer, Uri responder, CancellationToken ct)
     {
         if (!certificate.IssuerDN.Equivalent(issuer.SubjectDN))
-            return new MalformedInput($"the issuer file holds '{issuer.SubjectDN}', but the certificate was issued by '{certificate.IssuerDN}'");
+            return new MalformedInput($"the issuer file holds '{Dn(issuer.SubjectDN)}', but the certificate was issued by '{Dn(certificate.IssuerDN)}'");
 
         // 1. Request: one CertID and a fresh nonce, so a replayed or cached answer cannot pass as a current one.
         var issuerCertificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(issuer.GetEncoded());
@@ -95,7 +95,7 @@ public sealed class OcspClient(HttpClient http, TimeProvider clock)
         if (single.ThisUpdate > now + Skew) return new PolicyViolation("ocsp.time", "the response's thisUpdate is in the future");
         if (single.NextUpdate is { } next && next < now - Skew) return new PolicyViolation("ocsp.time", "the response has expired (nextUpdate is past)");
 
-        var responderName = signer.Value.SubjectDN.ToString();
+        var responderName = Dn(signer.Value.SubjectDN);
         return single.GetCertStatus() switch
         {
             null => new OcspAnswer(OcspCertStatus.Good, single.ThisUpdate, single.NextUpdate, null, null, responderName),
@@ -118,11 +118,11 @@ public sealed class OcspClient(HttpClient http, TimeProvider clock)
         {
             if (!Names(candidate, responderId)) continue;
             if (!candidate.IssuerDN.Equivalent(issuer.SubjectDN) || !SignedBy(candidate, issuer))
-                return new PolicyViolation("ocsp.responder", $"the responder certificate '{candidate.SubjectDN}' was not issued by the certificate's CA");
+                return new PolicyViolation("ocsp.responder", $"the responder certificate '{Dn(candidate.SubjectDN)}' was not issued by the certificate's CA");
             if (candidate.GetExtendedKeyUsage()?.Contains(KeyPurposeID.id_kp_OCSPSigning) != true)
-                return new PolicyViolation("ocsp.responder", $"the responder certificate '{candidate.SubjectDN}' lacks id-kp-OCSPSigning");
+                return new PolicyViolation("ocsp.responder", $"the responder certificate '{Dn(candidate.SubjectDN)}' lacks id-kp-OCSPSigning");
             if (now < candidate.NotBefore - Skew || now > candidate.NotAfter + Skew)
-                return new PolicyViolation("ocsp.responder", $"the responder certificate '{candidate.SubjectDN}' is not valid now");
+                return new PolicyViolation("ocsp.responder", $"the responder certificate '{Dn(candidate.SubjectDN)}' is not valid now");
             return candidate;
         }
         return new PolicyViolation("ocsp.responder", "the response is signed neither by the CA nor by a responder certificate the CA issued");
@@ -169,6 +169,9 @@ public sealed class OcspClient(HttpClient http, TimeProvider clock)
         }
         return value.AsSpan().SequenceEqual(nonce);
     }
+
+    /// <summary>RFC 4514 order ("CN=..., O=..."), as operators type names for <c>ca create --subject</c>.</summary>
+    private static string Dn(X509Name name) => new System.Security.Cryptography.X509Certificates.X500DistinguishedName(name.GetEncoded()).Name;
 
     private static string StatusName(int status) => status switch
     {
