@@ -160,6 +160,7 @@ public sealed class CaHierarchy(ICaStore store, CaDirectory directory, KeyCustod
         {
             return new MalformedInput("the certificate PEM could not be read");
         }
+        if (certs.Count == 0) return new MalformedInput("no CERTIFICATE PEM block was found in the upload");
         var signing = custody.Open(ca.Key, ca.KeyAlgorithm);
         var ours = certs.FirstOrDefault(c => c.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(signing.PublicKey.ExportSubjectPublicKeyInfo()));
         if (ours is null) return new PolicyViolation("ca.import.key", "no certificate in the upload carries this CA's public key");

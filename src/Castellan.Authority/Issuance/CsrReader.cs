@@ -82,7 +82,7 @@ public static class CsrReader
                 foreach (var ip in sanExt.EnumerateIPAddresses()) sans.Add(new SubjectAltName(SanType.Ip, ip.ToString()));
                 foreach (var other in Encoding.GeneralNames.ReadEmailsAndUris(ext.RawData)) sans.Add(other);
             }
-            catch (CryptographicException)
+            catch (Exception e) when (e is CryptographicException or AsnContentException)
             {
                 return new MalformedInput("the CSR's subjectAltName extension is malformed");
             }

@@ -20,9 +20,8 @@ public sealed class ProfileCatalog(IProfileStore store)
     /// <summary>Adds an operator profile after checking it cannot produce what the linter would refuse anyway.</summary>
     public async Task<Result<CertificateProfile>> AddAsync(CertificateProfile profile, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(profile.Id) || profile.Id.Length > 64 || !profile.Id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
-            return new MalformedInput("a profile id is 1 to 64 lower-case letters, digits and hyphens");
-        if (BuiltInProfiles.All.Any(p => p.Id == profile.Id)) return new Conflict($"profile '{profile.Id}' is built in");
+        if (profile.Id is not null && BuiltInProfiles.All.Any(p => p.Id == profile.Id)) return new Conflict($"profile '{profile.Id}' is built in");
+        if (CustomProfileRules.Check(profile) is { } invalid) return invalid;
         var maxDays = profile.Trust == TrustStyle.PublicTls ? 200 : 5 * 366;
         if (profile.MaxValidityDays < 1 || profile.MaxValidityDays > maxDays)
             return new PolicyViolation("profile.validity", $"maximum validity must be between 1 and {maxDays} days");

@@ -35,7 +35,11 @@ public static class CastellanHost
         s.AddSingleton<StartupSequence>();
         s.AddHostedService(sp => sp.GetRequiredService<StartupSequence>());
         s.AddAuthorityBackgroundServices();
-        s.AddProblemDetails();
+        s.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Detail ??= c.ProblemDetails.Title ?? $"HTTP {c.ProblemDetails.Status}"); // RFC 9457: always say what went wrong
+        // Unreadable JSON and wrong content types become BadHttpRequestException, which WriteUnhandledAsync turns
+        // into a 4xx problem naming the fault; without this minimal APIs answer them with an empty 400/415.
+        s.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         s.AddOpenApi("v1");
         s.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
@@ -67,6 +71,8 @@ public static class CastellanHost
         {
             BadHttpRequestException bad when bad.StatusCode == 413 => ProblemResults.Problem(413, "too-large", "The request body is too large", "the request body exceeds the limit"),
             BadHttpRequestException bad => ProblemResults.Problem(bad.StatusCode, "malformed-input", "The request is malformed", bad.InnerException is System.Text.Json.JsonException json ? "invalid JSON: " + json.Message : bad.Message),
+            // A body the JSON reader gave up on (too deep, wrong shape) that did not come wrapped as a bad request.
+            System.Text.Json.JsonException json => ProblemResults.Problem(400, "malformed-input", "The request is malformed", "invalid JSON: " + json.Message),
             _ => ProblemResults.Problem(500, "internal", "Internal error", "The server could not complete the request."),
         };
         await result.ExecuteAsync(http);
