@@ -67,6 +67,11 @@ public static class CsrReader
         {
             return new MalformedInput("the CSR is not a valid PKCS#10 structure");
         }
+        catch (NotSupportedException)
+        {
+            // An unknown curve or signature algorithm OID: .NET cannot verify what it cannot import.
+            return new MalformedInput("the CSR uses a key or signature algorithm that is not supported (use ECDSA P-256/P-384 or RSA)");
+        }
 
         var key = Inspect(request.PublicKey);
         if (key.IsError) return key.Error;

@@ -48,7 +48,13 @@ public static class CastellanHost
         var firstUrl = (builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"] ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries)[0];
         app.Services.GetRequiredService<PublicationUrlProvider>().UseListeningAddress(Normalise(firstUrl));
 
-        app.UseExceptionHandler(e => e.Run(WriteUnhandledAsync));
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = WriteUnhandledAsync,
+            // A caller's bad JSON is answered with a 4xx and is not an error of ours: logging each one with a stack
+            // trace would let any client flood the error log. Real faults are still logged.
+            SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException or System.Text.Json.JsonException,
+        });
         app.UseStatusCodePages();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Castellan API"));

@@ -99,6 +99,9 @@ public static class BadInputCorpus
         Add("csr: a single zero byte", 400, _ => IssueCsr(Convert.ToBase64String([0x00])));
         Add("csr: flipped byte in signature", 400, m => IssueCsr(Convert.ToBase64String(Flip(m.ValidCsrDer, m.ValidCsrDer.Length - 1))));
         Add("csr: flipped byte in the signed subject", 400, m => IssueCsr(Convert.ToBase64String(FlipIn(m.ValidCsrDer, "www.example.com"))));
+        // Found by the fuzz test: unknown algorithm OIDs made .NET throw NotSupportedException (500 before the fix).
+        Add("csr: unknown curve OID", 400, m => IssueCsr(Convert.ToBase64String(Replace(m.ValidCsrDer, [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07], [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x63]))));
+        Add("csr: unknown signature algorithm OID", 400, m => IssueCsr(Convert.ToBase64String(Replace(m.ValidCsrDer, [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02], [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x09]))));
         Add("csr: PEM over 64 KiB", 400, _ => IssueCsr(Pem("CERTIFICATE REQUEST", Convert.ToBase64String(RandomBytes(70 * 1024)))));
         Add("csr: text over 128 KiB", 400, _ => IssueCsr(new string('A', 140 * 1024)));
         Add("csr: RSA 1024 key", 422, m => IssueCsr(m.Rsa1024CsrPem), "key.strength");
@@ -337,6 +340,15 @@ public static class BadInputCorpus
         var at = der.AsSpan().IndexOf(Encoding.ASCII.GetBytes(text));
         if (at < 0) throw new InvalidOperationException($"'{text}' is not in the DER");
         return Flip(der, at + 1);
+    }
+
+    private static byte[] Replace(byte[] der, byte[] find, byte[] with)
+    {
+        var at = der.AsSpan().IndexOf(find);
+        if (at < 0) throw new InvalidOperationException("pattern not in the DER");
+        var copy = (byte[])der.Clone();
+        with.CopyTo(copy, at);
+        return copy;
     }
 
     /// <summary>Rewrites the outer SEQUENCE's long-form length octet so it claims more bytes than there are.</summary>
