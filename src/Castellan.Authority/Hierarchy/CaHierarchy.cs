@@ -228,6 +228,8 @@ public sealed class CaHierarchy(ICaStore store, CaDirectory directory, KeyCustod
             if (current.NotAfter.ToUniversalTime() - now.UtcDateTime > life / 3) return ca.Record;
         }
         var key = await custody.GenerateAsync(KeyAlgorithm.EcP256, $"{caId}-ocsp", ct);
+        await audit.AppendAsync(new AuditEvent(actor, "key.generated", $"ca:{caId}",
+            JsonSerializer.Serialize(new { ca = caId, purpose = "ocsp-responder", store = key.Store, algorithm = KeyAlgorithm.EcP256.Name() })), ct);
         var signing = custody.Open(key, KeyAlgorithm.EcP256);
         var days = options.Value.OcspResponderValidityDays;
         var (notBefore, notAfter) = pipeline.Validity(days, new DateTimeOffset(ca.Certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero));

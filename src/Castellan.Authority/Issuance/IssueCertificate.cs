@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Castellan.Auditing;
 using Castellan.Authority.Contracts;
 using Castellan.Authority.Hierarchy;
 using Castellan.Authority.Linting.CabfBr;
@@ -9,7 +11,7 @@ using Castellan.Authority.Profiles;
 namespace Castellan.Authority.Issuance;
 
 /// <summary>Issues subscriber certificates: from a CSR, or with a key generated here (returned once as PKCS#12).</summary>
-public sealed class IssueCertificate(ProfileCatalog profiles, CaDirectory cas, IssuancePipeline pipeline, TimeProvider clock)
+public sealed class IssueCertificate(ProfileCatalog profiles, CaDirectory cas, IssuancePipeline pipeline, IAuditLog audit, TimeProvider clock)
 {
     private static readonly Dictionary<string, string> AttributeNames = new()
     {
@@ -40,6 +42,10 @@ public sealed class IssueCertificate(ProfileCatalog profiles, CaDirectory cas, I
         var issued = await IssueAsync(request.Issuance, publicKey, info.Value, new X500DistinguishedName(""), [], ct);
         if (issued.IsError) return issued.Error;
 
+        // A key made here is a key operation like any CA key: audited, with the fact that it left only inside the PKCS#12.
+        await audit.AppendAsync(new AuditEvent(request.Issuance.RequestedBy, "key.generated", $"certificate:{issued.Value.Certificate.Serial}",
+            JsonSerializer.Serialize(new { serial = issued.Value.Certificate.Serial.Hex, algorithm = request.KeyAlgorithm.Name(), custody = "returned once as PKCS#12, not kept" })),
+            CancellationToken.None);
         var password = request.Password ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
         using var leaf = X509CertificateLoader.LoadCertificate(issued.Value.Der);
         using var withKey = key is ECDsa e ? leaf.CopyWithPrivateKey(e) : leaf.CopyWithPrivateKey((RSA)key);
