@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using System.Text.Json;
 using Castellan.Auditing;
 using Castellan.Authority.Contracts;
@@ -32,7 +33,9 @@ public sealed class IssueCertificate(ProfileCatalog profiles, CaDirectory cas, I
         if (profile.IsError) return profile.Error;
         if (!profile.Value.AllowServerKeyGeneration)
             return new PolicyViolation("profile.key-generation", $"profile '{profile.Value.Id}' does not allow server-side key generation");
-        if (request.Password is { Length: > 256 }) return new MalformedInput("the PKCS#12 password is longer than 256 characters");
+        // Checked before anything is issued: a password the PKCS#12 export refuses would otherwise fail after the
+        // certificate was signed and recorded, and its key, never kept, would be lost with it.
+        if (request.Password is { } supplied && CheckPassword(supplied) is { } badPassword) return badPassword;
 
         using AsymmetricAlgorithm key = request.KeyAlgorithm.IsEc()
             ? ECDsa.Create(request.KeyAlgorithm.Curve())
@@ -99,6 +102,21 @@ public sealed class IssueCertificate(ProfileCatalog profiles, CaDirectory cas, I
         if (issued.IsError) return issued.Error;
         var chain = await cas.ChainAsync(issuer.Id, ct);
         return new IssuanceResult(issued.Value, issued.Value.Der!, chain);
+    }
+
+    private static MalformedInput? CheckPassword(string password)
+    {
+        if (password.Length is 0 or > 256) return new MalformedInput("the PKCS#12 password must be 1 to 256 characters (or absent, to have one generated)");
+        if (password.Any(char.IsControl)) return new MalformedInput("the PKCS#12 password must not contain control characters");
+        try
+        {
+            _ = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetByteCount(password);
+        }
+        catch (EncoderFallbackException)
+        {
+            return new MalformedInput("the PKCS#12 password is not valid Unicode text");
+        }
+        return null;
     }
 
     private static PolicyViolation? CheckKey(CertificateProfile profile, SubjectKeyInfo key)

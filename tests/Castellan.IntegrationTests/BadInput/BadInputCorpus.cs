@@ -75,6 +75,9 @@ public static class BadInputCorpus
         Add("issue: both csr and keyAlgorithm", 400, m => Issue(new { profile = "tls-server", csr = m.ValidCsrPem, keyAlgorithm = "ec-p256" }));
         Add("issue: unknown keyAlgorithm", 400, _ => Issue(new { profile = "tls-server", keyAlgorithm = "ec-p192", sans = new[] { "www.example.com" } }));
         Add("issue: PKCS#12 password over 256 characters", 400, _ => Issue(new { profile = "tls-client", keyAlgorithm = "ec-p256", subject = "CN=x", pkcs12Password = new string('p', 300) }));
+        Add("issue: PKCS#12 password with a lone surrogate", 400, _ => Raw(HttpMethod.Post, Certificates, "{\"profile\":\"tls-client\",\"keyAlgorithm\":\"ec-p256\",\"subject\":\"CN=x\",\"pkcs12Password\":\"ab\\ud800cd\"}", "application/json"));
+        Add("issue: PKCS#12 password with a NUL", 400, _ => Issue(new { profile = "tls-client", keyAlgorithm = "ec-p256", subject = "CN=x", pkcs12Password = "abc\0def" }));
+        Add("issue: empty PKCS#12 password", 400, _ => Issue(new { profile = "tls-client", keyAlgorithm = "ec-p256", subject = "CN=x", pkcs12Password = "" }));
         Add("issue: key generation refused by profile", 422, _ => Issue(new { profile = "code-signing", keyAlgorithm = "ec-p256", subject = "CN=signer" }), "profile.key-generation");
 
         // --- the CSR: PEM, DER, size, signature, key ---
