@@ -53,7 +53,7 @@ public static class CastellanHost
             ExceptionHandler = WriteUnhandledAsync,
             // A caller's bad JSON is answered with a 4xx and is not an error of ours: logging each one with a stack
             // trace would let any client flood the error log. Real faults are still logged.
-            SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException or System.Text.Json.JsonException,
+            SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages();
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -77,8 +77,6 @@ public static class CastellanHost
         {
             BadHttpRequestException bad when bad.StatusCode == 413 => ProblemResults.Problem(413, "too-large", "The request body is too large", "the request body exceeds the limit"),
             BadHttpRequestException bad => ProblemResults.Problem(bad.StatusCode, "malformed-input", "The request is malformed", bad.InnerException is System.Text.Json.JsonException json ? "invalid JSON: " + json.Message : bad.Message),
-            // A body the JSON reader gave up on (too deep, wrong shape) that did not come wrapped as a bad request.
-            System.Text.Json.JsonException json => ProblemResults.Problem(400, "malformed-input", "The request is malformed", "invalid JSON: " + json.Message),
             _ => ProblemResults.Problem(500, "internal", "Internal error", "The server could not complete the request."),
         };
         await result.ExecuteAsync(http);
