@@ -67,7 +67,7 @@ public static class BadInputCorpus
         Add("issue: validityDays overflows int", 400, m => Raw(HttpMethod.Post, Certificates, "{\"profile\":\"tls-server\",\"validityDays\":99999999999999999999}", "application/json"));
         Add("issue: csr is an object", 400, _ => Raw(HttpMethod.Post, Certificates, "{\"profile\":\"tls-server\",\"csr\":{\"pem\":\"x\"}}", "application/json"));
         Add("issue: deeply nested JSON", 400, _ => Raw(HttpMethod.Post, Certificates, new string('[', 5000) + new string(']', 5000), "application/json"));
-        Add("issue: body over 1 MiB", 413, _ => Issue(new { profile = "tls-server", csr = new string('A', 1_100_000) }));
+        Add("issue: body over 1 MiB", 413, _ => ExpectContinue(Issue(new { profile = "tls-server", csr = new string('A', 1_100_000) })));
         Add("issue: chunked body over 1 MiB", 413, _ => Chunked(HttpMethod.Post, Certificates, JsonSerializer.Serialize(new { profile = "tls-server", csr = new string('A', 1_100_000) })));
         Add("issue: missing profile", 400, m => Issue(new { csr = m.ValidCsrPem }));
         Add("issue: blank profile", 400, m => Issue(new { profile = "  ", csr = m.ValidCsrPem }));
@@ -236,7 +236,7 @@ public static class BadInputCorpus
         Add("crl: no .crl suffix", 404, _ => Anonymous(HttpMethod.Get, "/crl/issuing-1"));
         Add("crl: dot-dot in the name", 404, _ => Anonymous(HttpMethod.Get, "/crl/..%2Fkeys.crl"));
         Add("crl: CA awaiting its certificate", 409, _ => Anonymous(HttpMethod.Get, $"/crl/{BadInputMaterials.ExternalCa}.crl"));
-        Add("ocsp: POST declared larger than 8 KiB", 413, _ => OcspPost(RandomBytes(9000), chunked: false));
+        Add("ocsp: POST declared larger than 8 KiB", 413, _ => ExpectContinue(OcspPost(RandomBytes(9000), chunked: false)));
 
         // --- OCSP: always an OCSPResponse with status malformedRequest, never 500 ---
         Ocsp("ocsp: POST empty", _ => OcspPost([]));
@@ -309,6 +309,14 @@ public static class BadInputCorpus
             Content = chunked ? new StreamContent(new UnseekableStream(body)) : new ByteArrayContent(body),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/ocsp-request");
+        return request;
+    }
+
+    /// <summary>As a careful client sends a large body: the server can refuse on the headers, so the refusal never
+    /// races the upload (without it the client may still be writing when the server answers 413 and closes).</summary>
+    private static HttpRequestMessage ExpectContinue(HttpRequestMessage request)
+    {
+        request.Headers.ExpectContinue = true;
         return request;
     }
 
