@@ -160,6 +160,7 @@ public sealed class CaHierarchy(ICaStore store, CaDirectory directory, KeyCustod
         {
             return new MalformedInput("the certificate PEM could not be read");
         }
+        if (certs.Count == 0) return new MalformedInput("no CERTIFICATE PEM block was found in the upload");
         var signing = custody.Open(ca.Key, ca.KeyAlgorithm);
         var ours = certs.FirstOrDefault(c => c.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(signing.PublicKey.ExportSubjectPublicKeyInfo()));
         if (ours is null) return new PolicyViolation("ca.import.key", "no certificate in the upload carries this CA's public key");
@@ -227,6 +228,8 @@ public sealed class CaHierarchy(ICaStore store, CaDirectory directory, KeyCustod
             if (current.NotAfter.ToUniversalTime() - now.UtcDateTime > life / 3) return ca.Record;
         }
         var key = await custody.GenerateAsync(KeyAlgorithm.EcP256, $"{caId}-ocsp", ct);
+        await audit.AppendAsync(new AuditEvent(actor, "key.generated", $"ca:{caId}",
+            JsonSerializer.Serialize(new { ca = caId, purpose = "ocsp-responder", store = key.Store, algorithm = KeyAlgorithm.EcP256.Name() })), ct);
         var signing = custody.Open(key, KeyAlgorithm.EcP256);
         var days = options.Value.OcspResponderValidityDays;
         var (notBefore, notAfter) = pipeline.Validity(days, new DateTimeOffset(ca.Certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero));

@@ -66,8 +66,9 @@ public static class CsrReader
         }
         catch (NotSupportedException)
         {
+            // An unknown curve or signature algorithm OID: .NET cannot verify what it cannot import; Ed25519 goes to BouncyCastle.
             return Ed25519Csr.TryRead(der)
-                ?? new PolicyViolation("key-type", "the CSR's key or signature algorithm is not supported (use ECDSA P-256/P-384, RSA or Ed25519)");
+                ?? new MalformedInput("the CSR uses a key or signature algorithm that is not supported (use ECDSA P-256/P-384, RSA or Ed25519)");
         }
         catch (Exception e) when (e is ArgumentException or AsnContentException or FormatException)
         {
@@ -88,7 +89,7 @@ public static class CsrReader
                 foreach (var ip in sanExt.EnumerateIPAddresses()) sans.Add(new SubjectAltName(SanType.Ip, ip.ToString()));
                 foreach (var other in Encoding.GeneralNames.ReadEmailsAndUris(ext.RawData)) sans.Add(other);
             }
-            catch (CryptographicException)
+            catch (Exception e) when (e is CryptographicException or AsnContentException)
             {
                 return new MalformedInput("the CSR's subjectAltName extension is malformed");
             }

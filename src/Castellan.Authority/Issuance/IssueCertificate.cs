@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using Castellan.Auditing;
 using Castellan.Authority.Contracts;
 using Castellan.Authority.Hierarchy;
 using Castellan.Authority.Linting.CabfBr;
@@ -9,7 +12,7 @@ using Castellan.Authority.Profiles;
 namespace Castellan.Authority.Issuance;
 
 /// <summary>Issues subscriber certificates: from a CSR, or with a key generated here (returned once as PKCS#12).</summary>
-public sealed class IssueCertificate(ProfileCatalog profiles, CaDirectory cas, IssuancePipeline pipeline, TimeProvider clock)
+public sealed class IssueCertificate(ProfileCatalog profiles, CaDirectory cas, IssuancePipeline pipeline, IAuditLog audit, TimeProvider clock)
 {
     private static readonly Dictionary<string, string> AttributeNames = new()
     {
@@ -30,7 +33,9 @@ public sealed class IssueCertificate(ProfileCatalog profiles, CaDirectory cas, I
         if (profile.IsError) return profile.Error;
         if (!profile.Value.AllowServerKeyGeneration)
             return new PolicyViolation("profile.key-generation", $"profile '{profile.Value.Id}' does not allow server-side key generation");
-        if (request.Password is { Length: > 256 }) return new MalformedInput("the PKCS#12 password is longer than 256 characters");
+        // Checked before anything is issued: a password the PKCS#12 export refuses would otherwise fail after the
+        // certificate was signed and recorded, and its key, never kept, would be lost with it.
+        if (request.Password is { } supplied && CheckPassword(supplied) is { } badPassword) return badPassword;
 
         using AsymmetricAlgorithm key = request.KeyAlgorithm.IsEc()
             ? ECDsa.Create(request.KeyAlgorithm.Curve())
@@ -40,6 +45,10 @@ public sealed class IssueCertificate(ProfileCatalog profiles, CaDirectory cas, I
         var issued = await IssueAsync(request.Issuance, publicKey, info.Value, new X500DistinguishedName(""), [], ct);
         if (issued.IsError) return issued.Error;
 
+        // A key made here is a key operation like any CA key: audited, with the fact that it left only inside the PKCS#12.
+        await audit.AppendAsync(new AuditEvent(request.Issuance.RequestedBy, "key.generated", $"certificate:{issued.Value.Certificate.Serial}",
+            JsonSerializer.Serialize(new { serial = issued.Value.Certificate.Serial.Hex, algorithm = request.KeyAlgorithm.Name(), custody = "returned once as PKCS#12, not kept" })),
+            CancellationToken.None);
         var password = request.Password ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
         using var leaf = X509CertificateLoader.LoadCertificate(issued.Value.Der);
         using var withKey = key is ECDsa e ? leaf.CopyWithPrivateKey(e) : leaf.CopyWithPrivateKey((RSA)key);
@@ -107,6 +116,21 @@ public sealed class IssueCertificate(ProfileCatalog profiles, CaDirectory cas, I
                 return new PolicyViolation("rfc5280.name-constraints", $"'{san.Value}' is excluded by CA '{ca.Id}' name constraints");
             if (ca.PermittedDnsNames.Count > 0 && !ca.PermittedDnsNames.Any(c => WithinSubtree(name, c)))
                 return new PolicyViolation("rfc5280.name-constraints", $"'{san.Value}' is outside CA '{ca.Id}' permitted names ({string.Join(", ", ca.PermittedDnsNames)})");
+        }
+        return null;
+    }
+
+    private static MalformedInput? CheckPassword(string password)
+    {
+        if (password.Length is 0 or > 256) return new MalformedInput("the PKCS#12 password must be 1 to 256 characters (or absent, to have one generated)");
+        if (password.Any(char.IsControl)) return new MalformedInput("the PKCS#12 password must not contain control characters");
+        try
+        {
+            _ = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetByteCount(password);
+        }
+        catch (EncoderFallbackException)
+        {
+            return new MalformedInput("the PKCS#12 password is not valid Unicode text");
         }
         return null;
     }

@@ -22,16 +22,16 @@ public sealed class ProfileCatalog(IProfileStore store, IAuditLog audit)
     /// <summary>Adds an operator profile after checking it cannot produce what the linter would refuse anyway.</summary>
     public async Task<Result<CertificateProfile>> AddAsync(CertificateProfile profile, string actor, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(profile.Id) || profile.Id.Length > 64 || !profile.Id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
-            return new MalformedInput("a profile id is 1 to 64 lower-case letters, digits and hyphens");
-        if (BuiltInProfiles.All.Any(p => p.Id == profile.Id)) return new Conflict($"profile '{profile.Id}' is built in");
+        if (profile.Id is not null && BuiltInProfiles.All.Any(p => p.Id == profile.Id)) return new Conflict($"profile '{profile.Id}' is built in");
+        if (CustomProfileRules.Check(profile) is { } invalid) return invalid;
         var maxDays = profile.Trust == TrustStyle.PublicTls ? 200 : 5 * 366;
         if (profile.MaxValidityDays < 1 || profile.MaxValidityDays > maxDays)
             return new PolicyViolation("profile.validity", $"maximum validity must be between 1 and {maxDays} days");
         if (profile.MinRsaBits < 2048) return new PolicyViolation("key.strength", "RSA keys below 2048 bits are not allowed");
         var custom = profile with { BuiltIn = false };
         if (!await store.AddCustomAsync(custom, ct)) return new Conflict($"profile '{profile.Id}' already exists");
-        await audit.AppendAsync(new AuditEvent(actor, "profile.created", $"profile:{custom.Id}", JsonSerializer.Serialize(custom)), ct);
+        // A new profile changes what the CA will sign: a configuration change, audited with the whole profile.
+        await audit.AppendAsync(new AuditEvent(actor, "profile.created", $"profile:{custom.Id}", JsonSerializer.Serialize(custom)), CancellationToken.None);
         return custom;
     }
 }

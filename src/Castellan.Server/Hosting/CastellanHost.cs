@@ -35,7 +35,11 @@ public static class CastellanHost
         s.AddSingleton<StartupSequence>();
         s.AddHostedService(sp => sp.GetRequiredService<StartupSequence>());
         s.AddAuthorityBackgroundServices();
-        s.AddProblemDetails();
+        s.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Detail ??= c.ProblemDetails.Title ?? $"HTTP {c.ProblemDetails.Status}"); // RFC 9457: always say what went wrong
+        // Unreadable JSON and wrong content types become BadHttpRequestException, which WriteUnhandledAsync turns
+        // into a 4xx problem naming the fault; without this minimal APIs answer them with an empty 400/415.
+        s.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         s.AddOpenApi("v1");
         s.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
@@ -44,7 +48,13 @@ public static class CastellanHost
         var firstUrl = (builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"] ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries)[0];
         app.Services.GetRequiredService<PublicationUrlProvider>().UseListeningAddress(Normalise(firstUrl));
 
-        app.UseExceptionHandler(e => e.Run(WriteUnhandledAsync));
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = WriteUnhandledAsync,
+            // A caller's bad JSON is answered with a 4xx and is not an error of ours: logging each one with a stack
+            // trace would let any client flood the error log. Real faults are still logged.
+            SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
+        });
         app.UseStatusCodePages();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Castellan API"));

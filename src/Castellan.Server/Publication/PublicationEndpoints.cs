@@ -44,7 +44,8 @@ internal static class PublicationEndpoints
 
     private static async Task<IResult> OcspPostAsync(HttpRequest request, OcspResponder responder, CancellationToken ct)
     {
-        if (request.ContentLength > OcspResponder.MaxRequestBytes) return Results.StatusCode(413);
+        if (request.ContentLength > OcspResponder.MaxRequestBytes)
+            return ProblemResults.Problem(413, "too-large", "The request body is too large", $"an OCSP request is at most {OcspResponder.MaxRequestBytes} bytes");
         var body = new byte[OcspResponder.MaxRequestBytes + 1];
         var total = 0;
         int read;

@@ -31,6 +31,11 @@ public abstract class CastellanServer : IAsyncLifetime
     /// <summary>Extra configuration arguments for subclasses (e.g. the PKCS#11 key store).</summary>
     protected virtual IReadOnlyList<string> ExtraArguments => [];
 
+    /// <summary>Extra host configuration for subclasses (e.g. a logging provider that captures every line).</summary>
+    protected virtual void ConfigureHost(WebApplicationBuilder builder)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         var args = new List<string>
@@ -40,7 +45,7 @@ public abstract class CastellanServer : IAsyncLifetime
         };
         args.AddRange(await StorageArgumentsAsync());
         args.AddRange(ExtraArguments);
-        _app = CastellanHost.Build([.. args]);
+        _app = CastellanHost.Build([.. args], ConfigureHost);
         await _app.StartAsync();
         Client = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);

@@ -13,6 +13,7 @@ internal static class AuditEndpoints
             var p = page ?? 1;
             var size = pageSize ?? 50;
             if (p < 1 || size is < 1 or > 500) return ProblemResults.BadRequest("'page' must be positive and 'pageSize' between 1 and 500");
+            if ((long)(p - 1) * size > int.MaxValue) return ProblemResults.BadRequest("'page' is beyond any possible result");
             return Results.Ok(await log.SearchAsync(action, target, (p - 1) * size, size, ct));
         }).WithSummary("Audit entries, newest first");
         g.MapGet("/verify", async (IAuditLog log, CancellationToken ct) =>

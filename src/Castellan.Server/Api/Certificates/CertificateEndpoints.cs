@@ -108,6 +108,8 @@ internal static class CertificateEndpoints
         var size = 50;
         if (q["page"].ToString() is { Length: > 0 } p && (!int.TryParse(p, out page) || page < 1)) return ProblemResults.BadRequest("'page' must be a positive integer");
         if (q["pageSize"].ToString() is { Length: > 0 } ps && (!int.TryParse(ps, out size) || size is < 1 or > 500)) return ProblemResults.BadRequest("'pageSize' must be between 1 and 500");
+        // (page - 1) * size must fit the store's int offset; an overflow would wrap negative and silently serve page 1.
+        if ((long)(page - 1) * size > int.MaxValue) return ProblemResults.BadRequest("'page' is beyond any possible result");
         if (!TryDate(q["expiresAfter"], out var after) || !TryDate(q["expiresBefore"], out var before))
             return ProblemResults.BadRequest("'expiresAfter' and 'expiresBefore' must be ISO 8601 dates");
         var serial = q["serial"].ToString();
