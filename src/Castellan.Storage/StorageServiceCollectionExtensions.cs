@@ -1,8 +1,10 @@
 using Castellan.Auditing;
 using Castellan.Authority;
 using Castellan.Authority.Contracts;
+using Castellan.Billing.Contracts;
 using Castellan.Registration.Contracts;
 using Castellan.Storage.Stores;
+using Castellan.Storage.Stores.Billing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +24,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IProfileStore, ProfileStore>();
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddSingleton<IApiKeyStore, ApiKeyStore>();
+        services.AddSingleton<ILedgerStore, LedgerStore>();
         services.AddSingleton<DatabaseInitializer>();
         return services;
     }

@@ -12,11 +12,16 @@ public static class Fingerprint
 {
     public static string Of(params object?[] fields)
     {
-        // Length-prefixed, so ("ab","c") and ("a","bc") differ.
+        // Length-prefixed, so ("ab","c") and ("a","bc") differ; null is "~", which no length prefix starts with.
         var sb = new StringBuilder(128);
         foreach (var f in fields)
         {
-            var text = Convert.ToString(f, CultureInfo.InvariantCulture) ?? "\u0000";
+            if (f is null)
+            {
+                sb.Append("~;");
+                continue;
+            }
+            var text = Convert.ToString(f, CultureInfo.InvariantCulture) ?? "";
             sb.Append(text.Length).Append(':').Append(text).Append(';');
         }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
