@@ -207,13 +207,19 @@ public abstract class LedgerTests(LedgerFixture ledger)
         var group = NewId("grp");
         await Groups.ConfigureAsync(new GroupFinance(group, account, FinanceMode.DeductFromGroupBalance, Usd, null, SpendPeriod.Month), "admin", CancellationToken.None);
 
+        ledger.Clock.Advance(TimeSpan.FromSeconds(1)); // statement order is by time
         Assert.IsType<InsufficientCredit>((await Allocations.AllocateAsync(new AllocateToGroupRequest(account, group, Usd_(11), "fm", NewId("a")), CancellationToken.None)).Error);
         Assert.False((await Allocations.AllocateAsync(new AllocateToGroupRequest(account, group, Usd_(10), "fm", NewId("a")), CancellationToken.None)).IsError);
+        ledger.Clock.Advance(TimeSpan.FromSeconds(1));
         Assert.IsType<InsufficientCredit>((await Allocations.DeallocateAsync(new AllocateToGroupRequest(account, group, Usd_(11), "fm", NewId("d")), CancellationToken.None)).Error);
         Assert.False((await Allocations.DeallocateAsync(new AllocateToGroupRequest(account, group, Usd_(4), "fm", NewId("d")), CancellationToken.None)).IsError);
 
         Assert.Equal(4, await BalanceAsync(LedgerAccount.AccountCode(account)));
         Assert.Equal(6, await BalanceAsync(LedgerAccount.GroupCode(account, group)));
+        // The statement holds only what was posted, newest first; the refused moves left no journal.
+        var statement = await Store.ListJournalsAsync(account, 0, 10, CancellationToken.None);
+        Assert.Equal([JournalKind.GroupDeallocation, JournalKind.GroupAllocation, JournalKind.OfflinePayment], statement.Select(j => j.Kind));
+        Assert.Equal([4L, 10L, 10L], statement.Select(j => j.Amount.Minor));
         await AssertLedgerConsistentAsync();
     }
 
