@@ -7,8 +7,8 @@ public sealed record AllocateToGroupRequest(string AccountId, string GroupId, Mo
 
 /// <summary>
 /// Seed 003 "Allocate Credits to this Group from Account Balance": "the specified amount will be debited from the
-/// account balance and credited to the group"; deallocation moves it back. The seed offers both only when the group's
-/// finance mode is "Deduct from Group Balance". Neither balance may go below zero.
+/// account balance and credited to the group"; deallocation moves it back. The seed offers allocation only when the
+/// group's finance mode is "Deduct from Group Balance". Neither balance may go below zero.
 /// </summary>
 public sealed class AllocateToGroup(ILedgerStore store, LedgerPoster ledger, TimeProvider clock)
 {
@@ -23,7 +23,9 @@ public sealed class AllocateToGroup(ILedgerStore store, LedgerPoster ledger, Tim
             return invalid;
         var group = await store.FindGroupFinanceAsync(r.GroupId, ct);
         if (group is null || group.AccountId != r.AccountId) return new NotFound("group", $"group {r.GroupId} has no finance settings in account {r.AccountId}");
-        if (group.Mode != FinanceMode.DeductFromGroupBalance)
+        // Deallocation stays open in every mode: a group switched to "Deduct from Account Balance" must still be able
+        // to hand back what it holds, or those credits would be stranded.
+        if (kind == JournalKind.GroupAllocation && group.Mode != FinanceMode.DeductFromGroupBalance)
             return new PolicyViolation("finance-mode", $"group {r.GroupId} pays from the account balance; credits are allocated only to groups that deduct from their own balance");
         if (group.Currency != r.Amount.Currency) return new CurrencyMismatch(group.Currency, r.Amount.Currency);
         var account = LedgerAccount.ForAccount(r.AccountId, r.Amount.Currency);

@@ -224,13 +224,21 @@ public abstract class LedgerTests(LedgerFixture ledger)
     }
 
     [Fact]
-    public async Task Credits_are_not_allocated_to_a_group_that_pays_from_the_account_balance()
+    public async Task Credits_are_not_allocated_to_a_group_that_pays_from_the_account_balance_but_can_be_taken_back()
     {
         var account = await NewAccountWithAsync(10);
         var group = NewId("grp");
+        await Groups.ConfigureAsync(new GroupFinance(group, account, FinanceMode.DeductFromGroupBalance, Usd, null, SpendPeriod.Month), "admin", CancellationToken.None);
+        Assert.False((await Allocations.AllocateAsync(new AllocateToGroupRequest(account, group, Usd_(6), "fm", NewId("a")), CancellationToken.None)).IsError);
         await Groups.ConfigureAsync(new GroupFinance(group, account, FinanceMode.DeductFromAccountBalance, Usd, null, SpendPeriod.Month), "admin", CancellationToken.None);
-        var allocated = await Allocations.AllocateAsync(new AllocateToGroupRequest(account, group, Usd_(5), "fm", NewId("a")), CancellationToken.None);
+
+        var allocated = await Allocations.AllocateAsync(new AllocateToGroupRequest(account, group, Usd_(1), "fm", NewId("a")), CancellationToken.None);
+        var returned = await Allocations.DeallocateAsync(new AllocateToGroupRequest(account, group, Usd_(6), "fm", NewId("d")), CancellationToken.None);
+
         Assert.Equal("finance-mode", Assert.IsType<PolicyViolation>(allocated.Error).Rule);
+        Assert.False(returned.IsError, returned.Error?.Detail);
+        Assert.Equal(10, await BalanceAsync(LedgerAccount.AccountCode(account)));
+        Assert.Equal(0, await BalanceAsync(LedgerAccount.GroupCode(account, group)));
     }
 
     [Fact]
