@@ -43,8 +43,11 @@ public interface ILedgerStore
 
     Task<Journal?> FindJournalAsync(string journalId, CancellationToken ct);
 
-    /// <summary>A journal's posted lines are immutable, so this is the journal's full history for the account, newest first.</summary>
-    Task<IReadOnlyList<Journal>> ListJournalsAsync(string accountId, int skip, int take, CancellationToken ct);
+    /// <summary>
+    /// The account's statement, newest first: every journal with its lines. With <paramref name="groupId"/>, only the
+    /// journals of that group (seed 003 group "Allocation/Deallocation History" and its orders).
+    /// </summary>
+    Task<IReadOnlyList<Journal>> ListJournalsAsync(string accountId, string? groupId, int skip, int take, CancellationToken ct);
 
     /// <summary>The cached balance of a tenant ledger account, or null when nothing was ever posted to it.</summary>
     Task<Money?> FindBalanceAsync(string ledgerAccountCode, CancellationToken ct);

@@ -31,8 +31,8 @@ public sealed class DebitOrder(ILedgerStore store, LedgerPoster ledger, TimeProv
             if (group is null || group.AccountId != r.AccountId) return new NotFound("group", $"group {r.GroupId} has no finance settings in account {r.AccountId}");
             if (group.Currency != r.Amount.Currency) return new CurrencyMismatch(group.Currency, r.Amount.Currency);
             if (group.Mode == FinanceMode.DeductFromGroupBalance) payer = group.Balance;
-            if (group.SpendLimitMinor is { } limit)
-                spend = new SpendCharge(group.GroupId, SpendPeriods.StartOf(group.Period, now), r.Amount.Minor, limit);
+            // Spending is counted even without a limit, so a limit switched on mid-period already knows the period's spend.
+            spend = new SpendCharge(group.GroupId, SpendPeriods.StartOf(group.Period, now), r.Amount.Minor, group.SpendLimitMinor);
         }
         var postings = BalancedPostings.Transfer(payer, LedgerAccount.Revenue(r.Amount.Currency), r.Amount);
         if (postings.IsError) return postings.Error;

@@ -136,6 +136,23 @@ public abstract class LedgerTests(LedgerFixture ledger)
     }
 
     [Fact]
+    public async Task A_spend_limit_switched_on_mid_month_counts_what_the_group_already_spent()
+    {
+        var account = await NewAccountWithAsync(50);
+        var group = NewId("grp");
+        await Groups.ConfigureAsync(new GroupFinance(group, account, FinanceMode.DeductFromAccountBalance, Usd, null, SpendPeriod.Month), "admin", CancellationToken.None);
+        Assert.False((await DebitAsync(account, group, 8)).IsError);
+
+        await Groups.ConfigureAsync(new GroupFinance(group, account, FinanceMode.DeductFromAccountBalance, Usd, 10, SpendPeriod.Month), "admin", CancellationToken.None);
+
+        var refused = Assert.IsType<SpendLimitExceeded>((await DebitAsync(account, group, 3)).Error);
+        Assert.Equal(8, refused.SpentMinor);
+        Assert.False((await DebitAsync(account, group, 2)).IsError);
+        Assert.Equal(40, await BalanceAsync(LedgerAccount.AccountCode(account)));
+        await AssertLedgerConsistentAsync();
+    }
+
+    [Fact]
     public async Task The_same_idempotency_key_submitted_ten_times_at_once_posts_once()
     {
         var account = await NewAccountWithAsync(100);
@@ -217,9 +234,11 @@ public abstract class LedgerTests(LedgerFixture ledger)
         Assert.Equal(4, await BalanceAsync(LedgerAccount.AccountCode(account)));
         Assert.Equal(6, await BalanceAsync(LedgerAccount.GroupCode(account, group)));
         // The statement holds only what was posted, newest first; the refused moves left no journal.
-        var statement = await Store.ListJournalsAsync(account, 0, 10, CancellationToken.None);
+        var statement = await Store.ListJournalsAsync(account, null, 0, 10, CancellationToken.None);
         Assert.Equal([JournalKind.GroupDeallocation, JournalKind.GroupAllocation, JournalKind.OfflinePayment], statement.Select(j => j.Kind));
         Assert.Equal([4L, 10L, 10L], statement.Select(j => j.Amount.Minor));
+        var groupHistory = await Store.ListJournalsAsync(account, group, 0, 10, CancellationToken.None);
+        Assert.Equal([JournalKind.GroupDeallocation, JournalKind.GroupAllocation], groupHistory.Select(j => j.Kind));
         await AssertLedgerConsistentAsync();
     }
 

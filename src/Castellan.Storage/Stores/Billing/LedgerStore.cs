@@ -131,10 +131,12 @@ internal sealed class LedgerStore(IDbContextFactory<CastellanDb> factory, TimePr
         return row is null ? null : await LoadAsync(db, row, ct);
     }
 
-    public async Task<IReadOnlyList<Journal>> ListJournalsAsync(string accountId, int skip, int take, CancellationToken ct)
+    public async Task<IReadOnlyList<Journal>> ListJournalsAsync(string accountId, string? groupId, int skip, int take, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        var rows = await db.LedgerJournals.AsNoTracking().Where(j => j.AccountId == accountId)
+        var q = db.LedgerJournals.AsNoTracking().Where(j => j.AccountId == accountId);
+        if (groupId is not null) q = q.Where(j => j.GroupId == groupId);
+        var rows = await q
             .OrderByDescending(j => j.At).ThenByDescending(j => j.Id).Skip(skip).Take(take).ToListAsync(ct);
         var ids = rows.Select(r => r.Id).ToList();
         var lines = (await db.LedgerPostings.AsNoTracking().Where(p => ids.Contains(p.JournalId)).ToListAsync(ct)).ToLookup(p => p.JournalId);
