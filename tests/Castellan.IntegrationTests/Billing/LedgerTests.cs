@@ -153,6 +153,39 @@ public abstract class LedgerTests(LedgerFixture ledger)
     }
 
     [Fact]
+    public async Task Allocations_deallocations_debits_and_refunds_racing_on_one_account_leave_a_consistent_ledger()
+    {
+        var account = await NewAccountWithAsync(30);
+        var group = NewId("grp");
+        await Groups.ConfigureAsync(new GroupFinance(group, account, FinanceMode.DeductFromGroupBalance, Usd, 20, SpendPeriod.Month), "admin", CancellationToken.None);
+        await Allocations.AllocateAsync(new AllocateToGroupRequest(account, group, Usd_(10), "fm", NewId("a")), CancellationToken.None);
+        var earlier = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => DebitAsync(account, group, 1)));
+
+        // Every kind of journal at once, touching the same balances and spend row in different combinations.
+        var work = Enumerable.Range(0, 60).Select(i => Task.Run(async () => (i % 4) switch
+        {
+            0 => (await Allocations.AllocateAsync(new AllocateToGroupRequest(account, group, Usd_(2), "fm", NewId("a")), CancellationToken.None)).Error,
+            1 => (await Allocations.DeallocateAsync(new AllocateToGroupRequest(account, group, Usd_(1), "fm", NewId("d")), CancellationToken.None)).Error,
+            2 => (await DebitAsync(account, group, 1)).Error,
+            _ => i / 4 < earlier.Length
+                ? (await Refunds.RefundAsync(new RefundOrderRequest(earlier[i / 4].Value.Journal.Id, RefundReason.Rejected, "ra", NewId("r")), CancellationToken.None)).Error
+                : (await DebitAsync(account, null, 1)).Error,
+        }));
+        var errors = await Task.WhenAll(work);
+
+        // Only the invariants may refuse work; nothing deadlocks or throws.
+        Assert.All(errors.Where(e => e is not null), e => Assert.True(e is InsufficientCredit or SpendLimitExceeded, e!.Detail));
+        var accountBalance = await BalanceAsync(LedgerAccount.AccountCode(account));
+        var groupBalance = await BalanceAsync(LedgerAccount.GroupCode(account, group));
+        Assert.True(accountBalance >= 0 && groupBalance >= 0);
+        // Conservation: what the tenant holds is what was paid in, less what orders cost, plus what was refunded.
+        var journals = await Store.ListJournalsAsync(account, null, 0, 1000, CancellationToken.None);
+        long Total(JournalKind kind) => journals.Where(j => j.Kind == kind).Sum(j => j.Amount.Minor);
+        Assert.Equal(Total(JournalKind.OfflinePayment) - Total(JournalKind.OrderDebit) + Total(JournalKind.Refund), accountBalance + groupBalance);
+        await AssertLedgerConsistentAsync();
+    }
+
+    [Fact]
     public async Task The_same_idempotency_key_submitted_ten_times_at_once_posts_once()
     {
         var account = await NewAccountWithAsync(100);
