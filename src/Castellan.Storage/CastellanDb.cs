@@ -1,4 +1,5 @@
 using Castellan.Storage.Entities;
+using Castellan.Storage.Stores.Billing;
 using Microsoft.EntityFrameworkCore;
 
 namespace Castellan.Storage;
@@ -16,6 +17,12 @@ public abstract class CastellanDb(DbContextOptions options) : DbContext(options)
     public DbSet<AuditRow> Audit => Set<AuditRow>();
     public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
     public DbSet<StatusChangeRow> StatusChanges => Set<StatusChangeRow>();
+    public DbSet<LedgerJournalRow> LedgerJournals => Set<LedgerJournalRow>();
+    public DbSet<LedgerPostingRow> LedgerPostings => Set<LedgerPostingRow>();
+    public DbSet<LedgerBalanceRow> LedgerBalances => Set<LedgerBalanceRow>();
+    public DbSet<GroupFinanceRow> GroupFinance => Set<GroupFinanceRow>();
+    public DbSet<GroupSpendRow> GroupSpend => Set<GroupSpendRow>();
+    public DbSet<CreditNoteRow> CreditNotes => Set<CreditNoteRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

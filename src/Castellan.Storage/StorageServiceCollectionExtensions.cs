@@ -1,10 +1,12 @@
 using Castellan.Auditing;
 using Castellan.Authority;
 using Castellan.Authority.Contracts;
+using Castellan.Billing.Contracts;
 using Castellan.Registration.Contracts;
 using Castellan.Storage.Postgres;
 using Castellan.Storage.Sqlite;
 using Castellan.Storage.Stores;
+using Castellan.Storage.Stores.Billing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +43,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddSingleton<IApiKeyStore, ApiKeyStore>();
         services.AddSingleton<IChangeFeed, ChangeFeed>();
+        services.AddSingleton<ILedgerStore, LedgerStore>();
         services.AddSingleton<DatabaseInitializer>();
         return services;
     }

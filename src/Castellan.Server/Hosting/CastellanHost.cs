@@ -1,8 +1,10 @@
 using Castellan.Authority;
 using Castellan.Authority.Issuance;
+using Castellan.Billing;
 using Castellan.Registration.Access;
 using Castellan.Server.Api;
 using Castellan.Server.Api.Audit;
+using Castellan.Server.Api.Billing;
 using Castellan.Server.Api.Cas;
 using Castellan.Server.Api.Certificates;
 using Castellan.Server.Api.Problems;
@@ -31,6 +33,7 @@ public static class CastellanHost
         var s = builder.Services;
         s.AddAuthority(dataDirectory);
         s.AddStorage(builder.Configuration);
+        s.AddBilling();
         s.AddSingleton<ApiKeyService>();
         s.AddSingleton<StartupSequence>();
         s.AddHostedService(sp => sp.GetRequiredService<StartupSequence>());
@@ -65,6 +68,7 @@ public static class CastellanHost
         CaEndpoints.Map(api);
         ProfileEndpoints.Map(api);
         AuditEndpoints.Map(api);
+        BillingEndpoints.Map(api);
         PublicationEndpoints.Map(app);
         return app;
     }

@@ -1,3 +1,5 @@
+using Castellan.Billing.Contracts;
+
 namespace Castellan.Server.Api.Problems;
 
 /// <summary>
@@ -16,6 +18,11 @@ internal static class ProblemResults
         LintFailure e => Problem(422, "lint-failure", "The certificate failed a lint rule and was not signed", e.Detail, e.Rule),
         Conflict e => Problem(409, "conflict", "The request conflicts with the current state", e.Detail),
         Forbidden e => Problem(403, "forbidden", "Not allowed", e.Detail),
+        InsufficientCredit e => Problem(409, "insufficient-credit", "The balance is too low", e.Detail),
+        SpendLimitExceeded e => Problem(409, "spend-limit-exceeded", "The group's spend limit would be exceeded", e.Detail),
+        IdempotencyKeyReused e => Problem(422, "idempotency-key-reused", "The idempotency key was used for another request", e.Detail),
+        AlreadyRefunded e => Problem(409, "already-refunded", "The order was already refunded", e.Detail),
+        CurrencyMismatch e => Problem(422, "currency-mismatch", "The amount is in another currency than the balance", e.Detail),
         _ => Problem(500, "internal", "Internal error", "The server could not complete the request."),
     };
 
