@@ -311,6 +311,267 @@ namespace Castellan.Storage.Migrations.Postgres
 
                     b.ToTable("status_changes", (string)null);
                 });
+
+            modelBuilder.Entity("Castellan.Storage.Stores.Billing.CreditNoteRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<string>("DebitJournalId")
+                        .IsRequired()
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("OrderReference")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Reason")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RefundJournalId")
+                        .IsRequired()
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("DebitJournalId")
+                        .IsUnique();
+
+                    b.HasIndex("RefundJournalId");
+
+                    b.ToTable("billing_credit_notes", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Stores.Billing.GroupFinanceRow", b =>
+                {
+                    b.Property<string>("GroupId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<int>("Mode")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("SpendLimitMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("SpendPeriod")
+                        .HasColumnType("integer");
+
+                    b.HasKey("GroupId");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("billing_group_finance", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Stores.Billing.GroupSpendRow", b =>
+                {
+                    b.Property<string>("GroupId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("PeriodStart")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SpentMinor")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("GroupId", "PeriodStart");
+
+                    b.ToTable("billing_group_spend", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_billing_group_spend_non_negative", "\"SpentMinor\" >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Stores.Billing.LedgerBalanceRow", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("BalanceMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<string>("GroupId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Code");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("billing_balances", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_billing_balances_non_negative", "\"BalanceMinor\" >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Stores.Billing.LedgerJournalRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("GroupId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Memo")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ReversesJournalId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SpendGroupId")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("SpendPeriodStart")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "At");
+
+                    b.HasIndex("AccountId", "Kind", "IdempotencyKey")
+                        .IsUnique();
+
+                    b.ToTable("billing_journals", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Stores.Billing.LedgerPostingRow", b =>
+                {
+                    b.Property<string>("JournalId")
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Line")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("AccountCode")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.HasKey("JournalId", "Line");
+
+                    b.HasIndex("AccountCode");
+
+                    b.ToTable("billing_postings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_billing_postings_nonzero", "\"AmountMinor\" <> 0");
+                        });
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Stores.Billing.CreditNoteRow", b =>
+                {
+                    b.HasOne("Castellan.Storage.Stores.Billing.LedgerJournalRow", null)
+                        .WithMany()
+                        .HasForeignKey("DebitJournalId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Castellan.Storage.Stores.Billing.LedgerJournalRow", null)
+                        .WithMany()
+                        .HasForeignKey("RefundJournalId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Stores.Billing.LedgerPostingRow", b =>
+                {
+                    b.HasOne("Castellan.Storage.Stores.Billing.LedgerJournalRow", null)
+                        .WithMany()
+                        .HasForeignKey("JournalId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
 #pragma warning restore 612, 618
         }
     }

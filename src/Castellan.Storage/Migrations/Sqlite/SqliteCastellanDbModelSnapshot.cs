@@ -304,6 +304,267 @@ namespace Castellan.Storage.Migrations.Sqlite
 
                     b.ToTable("status_changes", (string)null);
                 });
+
+            modelBuilder.Entity("Castellan.Storage.Stores.Billing.CreditNoteRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DebitJournalId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OrderReference")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Reason")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RefundJournalId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("DebitJournalId")
+                        .IsUnique();
+
+                    b.HasIndex("RefundJournalId");
+
+                    b.ToTable("billing_credit_notes", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Stores.Billing.GroupFinanceRow", b =>
+                {
+                    b.Property<string>("GroupId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Mode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SpendLimitMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SpendPeriod")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("GroupId");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("billing_group_finance", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Stores.Billing.GroupSpendRow", b =>
+                {
+                    b.Property<string>("GroupId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PeriodStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SpentMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("GroupId", "PeriodStart");
+
+                    b.ToTable("billing_group_spend", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_billing_group_spend_non_negative", "\"SpentMinor\" >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Stores.Billing.LedgerBalanceRow", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BalanceMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GroupId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Code");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("billing_balances", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_billing_balances_non_negative", "\"BalanceMinor\" >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Stores.Billing.LedgerJournalRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GroupId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Memo")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReversesJournalId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SpendGroupId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SpendPeriodStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "At");
+
+                    b.HasIndex("AccountId", "Kind", "IdempotencyKey")
+                        .IsUnique();
+
+                    b.ToTable("billing_journals", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Stores.Billing.LedgerPostingRow", b =>
+                {
+                    b.Property<string>("JournalId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Line")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccountCode")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("JournalId", "Line");
+
+                    b.HasIndex("AccountCode");
+
+                    b.ToTable("billing_postings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_billing_postings_nonzero", "\"AmountMinor\" <> 0");
+                        });
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Stores.Billing.CreditNoteRow", b =>
+                {
+                    b.HasOne("Castellan.Storage.Stores.Billing.LedgerJournalRow", null)
+                        .WithMany()
+                        .HasForeignKey("DebitJournalId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Castellan.Storage.Stores.Billing.LedgerJournalRow", null)
+                        .WithMany()
+                        .HasForeignKey("RefundJournalId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Stores.Billing.LedgerPostingRow", b =>
+                {
+                    b.HasOne("Castellan.Storage.Stores.Billing.LedgerJournalRow", null)
+                        .WithMany()
+                        .HasForeignKey("JournalId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
 #pragma warning restore 612, 618
         }
     }
