@@ -17,6 +17,7 @@ public static class StorageServiceCollectionExtensions
         var options = configuration.GetSection("Castellan:Storage").Get<StorageOptions>() ?? new StorageOptions();
         services.AddSingleton(options);
         services.AddPooledDbContextFactory<CastellanDb>((sp, db) => Configure(db, options, sp.GetRequiredService<DataDirectory>()));
+        services.AddSingleton<GroupCommit>();
         services.AddSingleton<ICaStore, CaStore>();
         services.AddSingleton<ICertificateStore, CertificateStore>();
         services.AddSingleton<IProfileStore, ProfileStore>();
