@@ -12,7 +12,7 @@ dotnet build src/Castellan.Server/Castellan.Server.csproj -c Release -v q -nolog
 dotnet build bench/Castellan.Bench/Castellan.Bench.csproj -c Release -v q -nologo >/dev/null
 
 PG_ARGS=()
-WORK=$(mktemp -d /tmp/castellan-bench-pg.XXXXXX)
+WORK=$(mktemp -d /tmp/castellan-bench-pg.XXXXXX); chmod 755 "$WORK"   # the postgres OS user must reach its cluster
 cleanup() { tests/setup/stop-postgres.sh "$WORK/pg" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 if ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then

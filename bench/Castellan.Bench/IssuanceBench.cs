@@ -11,6 +11,7 @@ namespace Castellan.Bench;
 internal interface IIssuanceTarget : IAsyncDisposable
 {
     string Name { get; }
+    TimeSpan CpuTime { get; }
     HttpRequestMessage Sign(string csrPem);
 
     /// <summary>The certificate's DER when the response is a successful issuance, else null.</summary>
@@ -31,6 +32,7 @@ internal sealed class CastellanTarget : IIssuanceTarget
     }
 
     public string Name { get; }
+    public TimeSpan CpuTime => _server.CpuTime;
     public string BaseUrl => _server.BaseUrl;
     public ConcurrentBag<string> Serials { get; } = [];
     public string? IssuerPem { get; private set; }
@@ -85,6 +87,7 @@ internal sealed class CfsslTarget : IIssuanceTarget
     private CfsslTarget(ServerProcess server) => _server = server;
 
     public string Name => "cfssl 1.2 serve";
+    public TimeSpan CpuTime => _server.CpuTime;
 
     public static async Task<CfsslTarget> StartAsync(string workRoot)
     {
@@ -131,9 +134,8 @@ internal static class IssuanceBench
     /// Warms the target with <paramref name="warmup"/> requests, then times <paramref name="count"/> more. Every answer
     /// must be a certificate; a sample of them must carry the public key of the CSR that asked for it.
     /// </summary>
-    public static async Task<LoadResult> RunAsync(IIssuanceTarget target, IReadOnlyList<string> csrs, int clients, int warmup, int count, TimeSpan limit)
+    public static async Task<IReadOnlyList<LoadResult>> RunAsync(IIssuanceTarget target, IReadOnlyList<string> csrs, IReadOnlyList<int> clientCounts, int warmup, int count, TimeSpan limit)
     {
-        using var driver = new LoadDriver(clients);
         var checkedKeys = 0;
         bool Accept(int index, HttpResponseMessage response, byte[] body)
         {
@@ -154,15 +156,29 @@ internal static class IssuanceBench
         bool AcceptResponse(HttpResponseMessage response, byte[] body) =>
             Accept(response.RequestMessage!.Options.TryGetValue(IndexKey, out var i) ? i : -1, response, body);
 
-        var warm = await driver.RunAsync(0, warmup, limit, Make, AcceptResponse);
-        if (warm.Failures > 0) throw new InvalidOperationException($"{target.Name}: {warm.Failures} warm-up failures, first: {warm.FirstFailure}");
-        var run = await driver.RunAsync(warmup, count, limit, Make, AcceptResponse);
-        if (run.Failures > 0) throw new InvalidOperationException($"{target.Name}: {run.Failures} of {run.Requests} failed, first: {run.FirstFailure}");
+        var results = new List<LoadResult>();
+        foreach (var clients in clientCounts)
+        {
+            // The same CSRs at every concurrency; the warm-up runs once, before the first level.
+            using var driver = new LoadDriver(clients);
+            if (results.Count == 0)
+            {
+                var warm = await driver.RunAsync(0, warmup, limit, Make, AcceptResponse);
+                if (warm.Failures > 0) throw new InvalidOperationException($"{target.Name}: {warm.Failures} warm-up failures, first: {warm.FirstFailure}");
+            }
+            var cpu = target.CpuTime;
+            var run = await driver.RunAsync(warmup, count, limit, Make, AcceptResponse);
+            run = run with { ServerCpuMs = (target.CpuTime - cpu).TotalMilliseconds };
+            if (run.Failures > 0) throw new InvalidOperationException($"{target.Name}: {run.Failures} of {run.Requests} failed, first: {run.FirstFailure}");
+            if (run.Requests < count) throw new InvalidOperationException($"{target.Name}: only {run.Requests} of {count} requests within {limit.TotalSeconds} s");
+            results.Add(run);
+        }
         if (checkedKeys == 0) throw new InvalidOperationException($"{target.Name}: no certificate was checked against its CSR");
-        return run;
+        return results;
     }
 
     private static readonly HttpRequestOptionsKey<int> IndexKey = new("bench-index");
 
-    internal static string Describe(LoadResult r) => $"{Figures.F(r.PerSecond)} certs/s, p50 {Figures.F(r.P50Ms, "0.0")} ms, p99 {Figures.F(r.P99Ms, "0.0")} ms";
+    internal static string Describe(LoadResult r) =>
+        $"{Figures.F(r.PerSecond)} certs/s, p50 {Figures.F(r.P50Ms, "0.0")} ms, p99 {Figures.F(r.P99Ms, "0.0")} ms, server CPU {Figures.F(r.ServerCpuMs / r.Requests, "0.00")} ms/cert";
 }

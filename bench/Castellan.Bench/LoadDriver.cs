@@ -6,6 +6,9 @@ namespace Castellan.Bench;
 /// <summary>What one timed run measured.</summary>
 internal sealed record LoadResult(int Requests, int Failures, double Seconds, double P50Ms, double P99Ms, string? FirstFailure)
 {
+    /// <summary>CPU time the server process used during the run (user + system), when the driver knows its process.</summary>
+    public double ServerCpuMs { get; init; }
+
     public double PerSecond => Requests / Seconds;
 }
 

@@ -61,6 +61,17 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>User + system CPU the server has used so far: divided by the requests served, a cost per request
+    /// that does not depend on how busy the rest of the machine is.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public static async Task<ServerProcess> StartAsync(string file, IEnumerable<string> args, string baseUrl, string readyPath, string logFile,
         IDictionary<string, string>? environment = null)
     {

@@ -1,7 +1,9 @@
 using System.Globalization;
 using Castellan.Bench;
 
-// Castellan.Bench all --server DLL [--postgres CONNSTRING] [--clients 8] [--count 3000] [--warmup 300] [--out FILE]
+// Castellan.Bench --server DLL [--postgres CONNSTRING] [--clients 8,64] [--count 3000] [--warmup 300] [--only issuance,ocsp,crl]
+//                 [--crl-sizes 100000,1000000] [--ocsp-seconds 5] [--out FILE]
+// Castellan.Bench stages [COUNT]          (CPU cost of each issuance step, in-process)
 // Castellan.Bench crl-one ENTRIES DIR     (child process of the CRL benchmark)
 // Everything listens on 127.0.0.1 only; every phase has a count and a time limit.
 if (args.Length >= 3 && args[0] == "crl-one") return CrlBench.RunChild(int.Parse(args[1], CultureInfo.InvariantCulture), args[2]);
@@ -23,13 +25,13 @@ if (options.Wants("crl"))
     await Runs.CrlAsync(figures, work, options.CrlSizes);
 
 var machine = $"{Environment.ProcessorCount} cores, {Machine.CpuModel()}, load average at end {File.ReadAllText("/proc/loadavg").Trim()}";
-var markdown = figures.ToMarkdown($"Run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {machine}; {options.Clients} clients, {options.Count} certificates per issuance run after {options.Warmup} warm-up.");
+var markdown = figures.ToMarkdown($"Run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {machine}; {string.Join(" and ", options.Clients)} clients, {options.Count} certificates per issuance run after {options.Warmup} warm-up.");
 Console.WriteLine();
 Console.WriteLine(markdown);
 if (options.Out is { } file) await File.WriteAllTextAsync(file, markdown);
 return 0;
 
-internal sealed record BenchOptions(string Server, string? Postgres, int Clients, int Count, int Warmup, string? Out, HashSet<string> Only, int[] CrlSizes, int OcspSeconds)
+internal sealed record BenchOptions(string Server, string? Postgres, IReadOnlyList<int> Clients, int Count, int Warmup, string? Out, HashSet<string> Only, int[] CrlSizes, int OcspSeconds)
 {
     public bool Wants(string part) => Only.Count == 0 || Only.Contains(part);
 
@@ -40,7 +42,8 @@ internal sealed record BenchOptions(string Server, string? Postgres, int Clients
         var server = Value("--server") ?? throw new ArgumentException("--server PATH/Castellan.Server.dll is required");
         var only = (Value("--only") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
         var sizes = (Value("--crl-sizes") ?? "100000,1000000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        return new BenchOptions(Path.GetFullPath(server), Value("--postgres"), Int("--clients", 8), Int("--count", 3000), Int("--warmup", 300), Value("--out"), only, sizes,
+        var clients = (Value("--clients") ?? "8,64").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        return new BenchOptions(Path.GetFullPath(server), Value("--postgres"), clients, Int("--count", 3000), Int("--warmup", 300), Value("--out"), only, sizes,
             Int("--ocsp-seconds", 5));
     }
 }

@@ -19,7 +19,7 @@ internal static class Runs
         figures.Add("crypto bound", "openssl speed ecdsap256 (1 core)", $"sign {Figures.F(speed.SignPerSecond)}/s, verify {Figures.F(speed.VerifyPerSecond)}/s",
             $"bound 1/(1/sign+1/verify) = {Figures.F(speed.BoundPerCore)}/s per core, {Figures.F(bound)}/s on {cores} cores");
 
-        LoadResult cfssl;
+        IReadOnlyList<LoadResult> cfssl = [];
         if (o.Wants("issuance"))
         {
             Console.WriteLine("cfssl serve");
@@ -27,18 +27,16 @@ internal static class Runs
             {
                 cfssl = await IssuanceBench.RunAsync(target, csrs, o.Clients, o.Warmup, o.Count, RunLimit);
             }
-            figures.Add("issuance", "cfssl 1.2 /api/v1/cfssl/sign (stores nothing)", IssuanceBench.Describe(cfssl), $"{Figures.F(cfssl.PerSecond / bound, "0.00")} of crypto bound");
-        }
-        else
-        {
-            cfssl = new LoadResult(0, 0, 1, 0, 0, null);
+            for (var i = 0; i < o.Clients.Count; i++)
+                figures.Add($"issuance, {o.Clients[i]} clients", "cfssl 1.2 /api/v1/cfssl/sign (stores nothing)", IssuanceBench.Describe(cfssl[i]),
+                    $"{Figures.F(cfssl[i].PerSecond / bound, "0.00")} of crypto bound");
         }
 
         Console.WriteLine("Castellan, SQLite");
         await using (var sqlite = await CastellanTarget.StartAsync("castellan-sqlite", o.Server, work, ["--Castellan:Storage:Provider", "sqlite"]))
         {
-            var run = await IssuanceBench.RunAsync(sqlite, csrs, o.Clients, o.Warmup, o.Count, RunLimit);
-            if (o.Wants("issuance")) AddCastellan(figures, "Castellan, SQLite (WAL, synchronous=FULL)", run, cfssl, bound);
+            var runs = await IssuanceBench.RunAsync(sqlite, csrs, o.Wants("issuance") ? o.Clients : [o.Clients[0]], o.Warmup, o.Count, RunLimit);
+            if (o.Wants("issuance")) AddCastellan(figures, o, "Castellan, SQLite (WAL, synchronous=FULL)", runs, cfssl, bound);
             if (o.Wants("ocsp")) await OcspAsync(o, figures, sqlite, work);
         }
 
@@ -47,8 +45,8 @@ internal static class Runs
             Console.WriteLine("Castellan, PostgreSQL");
             await using var postgres = await CastellanTarget.StartAsync("castellan-postgres", o.Server, work,
                 ["--Castellan:Storage:Provider", "postgres", "--Castellan:Storage:ConnectionString", pg]);
-            var run = await IssuanceBench.RunAsync(postgres, csrs, o.Clients, o.Warmup, o.Count, RunLimit);
-            AddCastellan(figures, "Castellan, PostgreSQL 15 (fsync on)", run, cfssl, bound);
+            var runs = await IssuanceBench.RunAsync(postgres, csrs, o.Clients, o.Warmup, o.Count, RunLimit);
+            AddCastellan(figures, o, "Castellan, PostgreSQL 15 (fsync on)", runs, cfssl, bound);
         }
         else if (o.Wants("issuance"))
         {
@@ -56,9 +54,12 @@ internal static class Runs
         }
     }
 
-    private static void AddCastellan(Figures figures, string system, LoadResult run, LoadResult cfssl, double bound) =>
-        figures.Add("issuance", system, IssuanceBench.Describe(run),
-            $"{Figures.F(run.PerSecond / cfssl.PerSecond, "0.00")}× cfssl, {Figures.F(run.PerSecond / bound, "0.00")} of crypto bound");
+    private static void AddCastellan(Figures figures, BenchOptions o, string system, IReadOnlyList<LoadResult> runs, IReadOnlyList<LoadResult> cfssl, double bound)
+    {
+        for (var i = 0; i < runs.Count; i++)
+            figures.Add($"issuance, {o.Clients[i]} clients", system, IssuanceBench.Describe(runs[i]),
+                $"{Figures.F(runs[i].PerSecond / cfssl[i].PerSecond, "0.00")}× cfssl, {Figures.F(runs[i].PerSecond / bound, "0.00")} of crypto bound");
+    }
 
     private static async Task OcspAsync(BenchOptions o, Figures figures, CastellanTarget server, string work)
     {

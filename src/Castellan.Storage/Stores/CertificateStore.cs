@@ -1,11 +1,13 @@
 using System.Runtime.CompilerServices;
+using Castellan.Auditing;
 using Castellan.Authority.Contracts;
+using Castellan.Authority.Issuance;
 using Castellan.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace Castellan.Storage.Stores;
 
-internal sealed class CertificateStore(IDbContextFactory<CastellanDb> factory, GroupCommit writes) : ICertificateStore
+internal sealed class CertificateStore(IDbContextFactory<CastellanDb> factory, GroupCommit writes) : ICertificateStore, IAuditedCompletion
 {
     private const int Reserved = (int)CertificateStatus.Reserved;
     private const int Valid = (int)CertificateStatus.Valid;
@@ -16,7 +18,10 @@ internal sealed class CertificateStore(IDbContextFactory<CastellanDb> factory, G
     public Task<bool> ReserveAsync(IssuedCertificate r, CancellationToken ct) => writes.ReserveAsync(ToRow(r));
 
     public async Task CompleteAsync(SerialNumber serial, byte[] der, CancellationToken ct) =>
-        await writes.CompleteAsync(serial.Hex, der, Reserved, Valid);
+        await writes.CompleteAsync(serial.Hex, der, Reserved, Valid, null);
+
+    public async Task<AuditEntry> CompleteAsync(SerialNumber serial, byte[] der, AuditEvent issued, CancellationToken ct) =>
+        (await writes.CompleteAsync(serial.Hex, der, Reserved, Valid, issued))!;
 
     public async Task AbandonAsync(SerialNumber serial, CancellationToken ct)
     {
