@@ -40,6 +40,16 @@ internal static class Runs
             if (o.Wants("ocsp")) await OcspAsync(o, figures, sqlite, work);
         }
 
+        if (o.Wants("issuance") && o.BaselineServer is { Length: > 0 } before)
+        {
+            // The same benchmark against another build of the server (bench/run.sh --before COMMIT builds it), in the
+            // same run, so a change's effect is measured under the same machine load as the figures it is compared to.
+            Console.WriteLine($"Castellan before the change ({o.BaselineLabel}), SQLite");
+            await using var baseline = await CastellanTarget.StartAsync("castellan-before", before, work, ["--Castellan:Storage:Provider", "sqlite"]);
+            var runs = await IssuanceBench.RunAsync(baseline, csrs, o.Clients, o.Warmup, o.Count, RunLimit);
+            AddCastellan(figures, o, $"Castellan {o.BaselineLabel} (before), SQLite", runs, cfssl, bound);
+        }
+
         if (o.Wants("issuance") && o.Postgres is { Length: > 0 } pg)
         {
             Console.WriteLine("Castellan, PostgreSQL");

@@ -51,7 +51,6 @@ public static class CsrReader
     {
         if (der.Length == 0) return new MalformedInput("the CSR is empty");
         if (der.Length > MaxBytes) return new MalformedInput($"the CSR is larger than {MaxBytes / 1024} KiB");
-        if (EcCsrFastPath.TryRead(der) is { } common) return common;
         CertificateRequest request;
         try
         {
