@@ -37,6 +37,7 @@ public static class StorageServiceCollectionExtensions
             default:
                 throw new InvalidOperationException($"unknown storage provider '{options.Provider}' (use sqlite or postgres)");
         }
+        services.AddSingleton<GroupCommit>();
         services.AddSingleton<ICaStore, CaStore>();
         services.AddSingleton<ICertificateStore, CertificateStore>();
         services.AddSingleton<IProfileStore, ProfileStore>();

@@ -58,11 +58,15 @@ public sealed class CrlPublisher(CaDirectory cas, ICaStore caStore, ICertificate
         return crl;
     }
 
-    internal static byte[] Sign(LoadedCa ca, DateTimeOffset thisUpdate, DateTimeOffset nextUpdate, IReadOnlyCollection<RevokedEntry> entries, long number)
+    internal static byte[] Sign(LoadedCa ca, DateTimeOffset thisUpdate, DateTimeOffset nextUpdate, IReadOnlyCollection<RevokedEntry> entries, long number) =>
+        Sign(ca.Key, ca.Certificate!.SubjectName.RawData, ca.SubjectKeyIdentifier, thisUpdate, nextUpdate, entries, number);
+
+    /// <summary>Encodes and signs one CRL; the benchmark (bench/Castellan.Bench) calls this very path with a software key.</summary>
+    internal static byte[] Sign(CaSigningKey key, byte[] issuerName, byte[] authorityKeyId, DateTimeOffset thisUpdate, DateTimeOffset nextUpdate,
+        IReadOnlyCollection<RevokedEntry> entries, long number)
     {
-        var tbs = CrlEncoder.EncodeTbs(ca.Key.SignatureAlgorithmIdentifier.Span, ca.Certificate!.SubjectName.RawData,
-            thisUpdate, nextUpdate, entries, number, ca.SubjectKeyIdentifier);
-        return ExtensionEncoder.AssembleSigned(tbs, ca.Key.SignatureAlgorithmIdentifier.Span, ca.Key.Sign(tbs));
+        var tbs = CrlEncoder.EncodeTbs(key.SignatureAlgorithmIdentifier.Span, issuerName, thisUpdate, nextUpdate, entries, number, authorityKeyId);
+        return ExtensionEncoder.AssembleSigned(tbs, key.SignatureAlgorithmIdentifier.Span, key.Sign(tbs));
     }
 
     private sealed class CaCrlState

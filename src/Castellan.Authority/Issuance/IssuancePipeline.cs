@@ -69,11 +69,19 @@ public sealed class IssuancePipeline(
                 throw;
             }
 
-            // 5. Store the signed certificate; only now may it reach the caller.
-            await certificates.CompleteAsync(template.Serial, der, CancellationToken.None);
+            // 5. Store the signed certificate and audit it; only now may it reach the caller.
             var issued = record with { Status = CertificateStatus.Valid, Der = der };
-            await audit.AppendAsync(new AuditEvent(requestedBy, "certificate.issued", $"certificate:{issued.Serial}",
-                JsonSerializer.Serialize(new { serial = issued.Serial.Hex, ca = issuer.Ca.Id, profile = template.Profile.Id, subject = issued.SubjectDn, sans = issued.Sans, notAfter = issued.NotAfter })), CancellationToken.None);
+            var entry = new AuditEvent(requestedBy, "certificate.issued", $"certificate:{issued.Serial}",
+                JsonSerializer.Serialize(new { serial = issued.Serial.Hex, ca = issuer.Ca.Id, profile = template.Profile.Id, subject = issued.SubjectDn, sans = issued.Sans, notAfter = issued.NotAfter }));
+            if (certificates is IAuditedCompletion together)
+            {
+                await together.CompleteAsync(template.Serial, der, entry, CancellationToken.None);
+            }
+            else
+            {
+                await certificates.CompleteAsync(template.Serial, der, CancellationToken.None);
+                await audit.AppendAsync(entry, CancellationToken.None);
+            }
             events.Publish(new CertificateStatusChanged(issued.CaId, issued.Serial));
             return issued;
         }

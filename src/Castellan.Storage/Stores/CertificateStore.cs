@@ -1,40 +1,27 @@
 using System.Runtime.CompilerServices;
+using Castellan.Auditing;
 using Castellan.Authority.Contracts;
+using Castellan.Authority.Issuance;
 using Castellan.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace Castellan.Storage.Stores;
 
-internal sealed class CertificateStore(IDbContextFactory<CastellanDb> factory, TimeProvider clock) : ICertificateStore
+internal sealed class CertificateStore(IDbContextFactory<CastellanDb> factory, GroupCommit writes, TimeProvider clock) : ICertificateStore, IAuditedCompletion
 {
     private const int Reserved = (int)CertificateStatus.Reserved;
     private const int Valid = (int)CertificateStatus.Valid;
     private const int Revoked = (int)CertificateStatus.Revoked;
     private const int OnHold = (int)CertificateStatus.OnHold;
 
-    public async Task<bool> ReserveAsync(IssuedCertificate r, CancellationToken ct)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        db.Certificates.Add(ToRow(r));
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return true;
-        }
-        catch (DbUpdateException e) when (UniqueViolation.Is(e))
-        {
-            return false;
-        }
-    }
+    // Reservations and completions go through group commit: one transaction (one fsync) for everything queued meanwhile.
+    public Task<bool> ReserveAsync(IssuedCertificate r, CancellationToken ct) => writes.ReserveAsync(ToRow(r));
 
-    public async Task CompleteAsync(SerialNumber serial, byte[] der, CancellationToken ct)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var s = serial.Hex;
-        var rows = await db.Certificates.Where(c => c.Serial == s && c.Status == Reserved)
-            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Der, der).SetProperty(c => c.Status, Valid), ct);
-        if (rows != 1) throw new InvalidOperationException($"reservation {serial} was not open when its certificate was stored");
-    }
+    public async Task CompleteAsync(SerialNumber serial, byte[] der, CancellationToken ct) =>
+        await writes.CompleteAsync(serial.Hex, der, Reserved, Valid, null);
+
+    public async Task<AuditEntry> CompleteAsync(SerialNumber serial, byte[] der, AuditEvent issued, CancellationToken ct) =>
+        (await writes.CompleteAsync(serial.Hex, der, Reserved, Valid, issued))!;
 
     public async Task AbandonAsync(SerialNumber serial, CancellationToken ct)
     {
