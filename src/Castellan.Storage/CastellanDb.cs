@@ -12,6 +12,12 @@ public class CastellanDb(DbContextOptions options) : DbContext(options)
     public DbSet<ProfileRow> Profiles => Set<ProfileRow>();
     public DbSet<AuditRow> Audit => Set<AuditRow>();
     public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
+    public DbSet<AccountRow> Accounts => Set<AccountRow>();
+    public DbSet<UserRow> Users => Set<UserRow>();
+    public DbSet<MembershipRow> Memberships => Set<MembershipRow>();
+    public DbSet<ActivationTokenRow> ActivationTokens => Set<ActivationTokenRow>();
+    public DbSet<CustomRoleRow> CustomRoles => Set<CustomRoleRow>();
+    public DbSet<OutboxMessageRow> Outbox => Set<OutboxMessageRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -61,6 +67,7 @@ public class CastellanDb(DbContextOptions options) : DbContext(options)
             e.ToTable("api_keys");
             e.HasKey(x => x.Id);
             e.HasIndex(x => x.Hash).IsUnique();
+            e.HasIndex(x => new { x.UserId, x.AccountId });
         });
     }
 }

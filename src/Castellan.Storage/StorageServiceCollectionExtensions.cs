@@ -3,6 +3,7 @@ using Castellan.Authority;
 using Castellan.Authority.Contracts;
 using Castellan.Registration.Contracts;
 using Castellan.Storage.Stores;
+using Castellan.Storage.Stores.Registration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,11 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IProfileStore, ProfileStore>();
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddSingleton<IApiKeyStore, ApiKeyStore>();
+        services.AddSingleton<IAccountStore, AccountStore>();
+        services.AddSingleton<IUserStore, UserStore>();
+        services.AddSingleton<IActivationTokenStore, ActivationTokenStore>();
+        services.AddSingleton<ICustomRoleStore, CustomRoleStore>();
+        services.AddSingleton<INotificationOutbox, NotificationOutbox>();
         services.AddSingleton<DatabaseInitializer>();
         return services;
     }
