@@ -36,4 +36,11 @@ public static class AccessPolicy
     /// in it, so no one can mint more power than they have.
     /// </summary>
     public static bool CanGrant(IReadOnlySet<Permission> grantor, IReadOnlySet<Permission> granted) => granted.IsSubsetOf(grantor);
+
+    /// <summary>
+    /// <see cref="CanGrant(IReadOnlySet{Permission}, IReadOnlySet{Permission})"/> for a caller acting in an account. Operator staff
+    /// set up tenants (an RA officer invites a tenant's administrator), so they are bound by it only inside the operator account.
+    /// </summary>
+    public static bool CanGrant(Caller caller, Account account, IReadOnlySet<Permission> granted) =>
+        (caller.IsOperator && !account.IsOperator) || (On(caller, account) is { } held && CanGrant(held, granted));
 }

@@ -62,7 +62,7 @@ public sealed class ApiKeyService(IApiKeyStore store, IAuditLog audit, TimeProvi
             return new Conflict("keys are only issued to active users with an active membership");
         var role = await rc.FindAsync(account.Value, membership.RoleId, ct);
         if (role is null) return new Conflict($"the member's role '{membership.RoleId}' no longer exists");
-        if (!forSelf && !AccessPolicy.CanGrant(AccessPolicy.On(caller, account.Value)!, role.Permissions))
+        if (!forSelf && !AccessPolicy.CanGrant(caller, account.Value, role.Permissions))
             return new Forbidden("the member's role holds permissions this caller lacks");
 
         var secret = Prefix + Ids.Secret();
@@ -93,6 +93,11 @@ public sealed class ApiKeyService(IApiKeyStore store, IAuditLog audit, TimeProvi
             {
                 var account = AccessPolicy.Authorize(caller, await a.GetAsync(key.AccountId, ct), Permission.UsersManage, key.AccountId);
                 if (account.IsError) return account.Error is NotFound ? notFound : account.Error;
+                // Revoking a more powerful member's key is acting on that member: refused like editing them.
+                var membership = key.UserId is null ? null : await users.GetMembershipAsync(key.UserId, key.AccountId, ct);
+                var role = membership is null ? null : await roles.FindAsync(account.Value, membership.RoleId, ct);
+                if (role is not null && !AccessPolicy.CanGrant(caller, account.Value, role.Permissions))
+                    return new Forbidden("this key's member holds permissions this caller lacks");
             }
         }
         if (key.RevokedAt is not null || !await store.RevokeAsync(keyId, clock.GetUtcNow(), ct)) return new Conflict($"API key '{keyId}' is already revoked");

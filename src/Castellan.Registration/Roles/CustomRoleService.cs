@@ -34,8 +34,7 @@ public sealed class CustomRoleService(IAccountStore accounts, ICustomRoleStore s
                 return new MalformedInput($"unknown permission '{Truncate(p)}'");
             permissions.Add(parsed);
         }
-        var held = AccessPolicy.On(caller, account.Value)!;
-        if (!AccessPolicy.CanGrant(held, permissions)) return new Forbidden("a custom role may only hold permissions the caller holds");
+        if (!AccessPolicy.CanGrant(caller, account.Value, permissions)) return new Forbidden("a custom role may only hold permissions the caller holds");
         if (BuiltInRoles.All.Any(b => string.Equals(b.Name, name.Value, StringComparison.OrdinalIgnoreCase)))
             return new Conflict($"'{name.Value}' is the name of a built-in role");
         var role = new Role(Ids.New("role"), name.Value, permissions, false);

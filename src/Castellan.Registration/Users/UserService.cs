@@ -159,7 +159,7 @@ public sealed class UserService(IUserStore users, IAccountStore accounts, IActiv
         if (account is null || permissions is null || membership is null || user is null) return new NotFound("user", $"user '{userId}' does not exist");
         if (!permissions.Contains(Permission.UsersManage)) return new Forbidden($"this caller lacks the 'UsersManage' permission on account '{accountId}'");
         var current = await roles.FindAsync(account, membership.RoleId, ct);
-        if (!caller.IsOperator && current is not null && !AccessPolicy.CanGrant(permissions, current.Permissions))
+        if (current is not null && !AccessPolicy.CanGrant(caller, account, current.Permissions))
             return new Forbidden("a member whose role holds permissions this caller lacks can only be changed by someone who holds them");
         return (account, user, membership);
     }
@@ -170,8 +170,7 @@ public sealed class UserService(IUserStore users, IAccountStore accounts, IActiv
         if (roleId.Length > 100) return new MalformedInput("'role' is too long");
         var role = await roles.FindAsync(account, roleId, ct);
         if (role is null) return new PolicyViolation("unknown-role", $"role '{roleId}' does not exist in this account");
-        var held = AccessPolicy.On(caller, account) ?? new HashSet<Permission>();
-        return AccessPolicy.CanGrant(held, role.Permissions) ? role : new Forbidden($"role '{roleId}' holds permissions this caller lacks");
+        return AccessPolicy.CanGrant(caller, account, role.Permissions) ? role : new Forbidden($"role '{roleId}' holds permissions this caller lacks");
     }
 
     private Task Audit(Caller caller, RequestOrigin origin, string action, string userId, object details, CancellationToken ct) =>

@@ -1,5 +1,6 @@
 using Castellan.Authority;
 using Castellan.Registration.Access;
+using Castellan.Registration.Accounts;
 using Castellan.Registration.Contracts;
 using Castellan.Storage;
 
@@ -10,7 +11,7 @@ namespace Castellan.Server.Hosting;
 /// administrator key. Hosted services start in registration order, so background jobs see a ready authority.
 /// </summary>
 internal sealed class StartupSequence(DatabaseInitializer database, AuthorityStartup authority, ApiKeyService keys, IApiKeyStore keyStore,
-    IConfiguration configuration) : IHostedService
+    AccountService accounts, IConfiguration configuration) : IHostedService
 {
     public bool Ready { get; private set; }
 
@@ -18,6 +19,7 @@ internal sealed class StartupSequence(DatabaseInitializer database, AuthoritySta
     {
         await database.InitialiseAsync(cancellationToken);
         await authority.RunAsync(cancellationToken);
+        await accounts.EnsureOperatorAccountAsync(cancellationToken);
         await BootstrapAdministratorAsync(cancellationToken);
         Ready = true;
     }
