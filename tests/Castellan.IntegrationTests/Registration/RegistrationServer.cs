@@ -18,7 +18,7 @@ public sealed class RegistrationServer : CastellanServer
 
     protected override IReadOnlyList<string> ExtraArguments => ["--Castellan:Network:TrustedProxies:0", "127.0.0.1"];
 
-    public static string NewEmail(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)] + "@example.com";
+    public static string NewEmail(string prefix) => ($"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)] + "@example.com").ToLowerInvariant();
 
     /// <summary>The newest pending message to an address, straight from the outbox table.</summary>
     public async Task<OutgoingMessage> LastMessageAsync(string email)
@@ -89,4 +89,8 @@ public sealed class RegistrationServer : CastellanServer
     }
 }
 
-public sealed record Member(string UserId, string Email, HttpClient? Client);
+public sealed record Member(string UserId, string Email, HttpClient? Client)
+{
+    /// <summary>The member's key client; only activated members have one.</summary>
+    public HttpClient Key => Client ?? throw new InvalidOperationException("this member was not activated, so has no key");
+}

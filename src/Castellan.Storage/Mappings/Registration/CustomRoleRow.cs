@@ -9,6 +9,9 @@ public sealed class CustomRoleRow
     public string AccountId { get; set; } = "";
     public string Name { get; set; } = "";
 
+    /// <summary>The name lower-cased: "Auditor" and "auditor" are one role on SQLite and PostgreSQL alike.</summary>
+    public string NameKey { get; set; } = "";
+
     /// <summary>Permission names, comma-separated: names, not numbers, so reordering the enum never changes a role.</summary>
     public string Permissions { get; set; } = "";
 }
@@ -21,7 +24,8 @@ internal sealed class CustomRoleRowConfiguration : IEntityTypeConfiguration<Cust
         e.HasKey(x => x.Id);
         e.Property(x => x.Id).HasMaxLength(40);
         e.Property(x => x.Name).HasMaxLength(200);
-        e.HasIndex(x => new { x.AccountId, x.Name }).IsUnique();
+        e.Property(x => x.NameKey).HasMaxLength(200);
+        e.HasIndex(x => new { x.AccountId, x.NameKey }).IsUnique();
         e.HasOne<AccountRow>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Restrict);
     }
 }

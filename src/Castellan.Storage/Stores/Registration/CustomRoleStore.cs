@@ -10,7 +10,7 @@ internal sealed class CustomRoleStore(IDbContextFactory<CastellanDb> factory) : 
     public async Task<bool> AddAsync(string accountId, Role role, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        db.CustomRoles.Add(new CustomRoleRow { Id = role.Id, AccountId = accountId, Name = role.Name, Permissions = string.Join(',', role.Permissions.Select(p => p.ToString()).Order()) });
+        db.CustomRoles.Add(new CustomRoleRow { Id = role.Id, AccountId = accountId, Name = role.Name, NameKey = role.Name.ToLowerInvariant(), Permissions = string.Join(',', role.Permissions.Select(p => p.ToString()).Order()) });
         try
         {
             await db.SaveChangesAsync(ct);
