@@ -8,7 +8,7 @@ using static Castellan.IntegrationTests.Registration.RegistrationServer;
 namespace Castellan.IntegrationTests.Registration;
 
 /// <summary>Keys, memberships, sub-accounts and custom roles over HTTP: what each caller can reach and how changes take effect.</summary>
-public sealed class AccessTests(RegistrationServer server) : IClassFixture<RegistrationServer>
+public abstract class AccessTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : RegistrationServer
 {
     [Fact]
     public async Task A_key_stops_working_when_revoked_or_when_its_user_is_deactivated()
@@ -150,3 +150,7 @@ public sealed class AccessTests(RegistrationServer server) : IClassFixture<Regis
         Assert.Equal("127.0.0.1", entry.GetProperty("sourceAddress").GetString());
     }
 }
+
+public sealed class AccessTestsOnSqlite(RegistrationServer server) : AccessTests<RegistrationServer>(server);
+
+public sealed class AccessTestsOnPostgres(PostgresRegistrationServer server) : AccessTests<PostgresRegistrationServer>(server);

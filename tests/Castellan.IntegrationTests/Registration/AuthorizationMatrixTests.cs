@@ -14,7 +14,7 @@ namespace Castellan.IntegrationTests.Registration;
 /// (403 or 404, never 2xx); within its own tenant it succeeds exactly when its role holds the permission (and every
 /// permission of the role it acts on); operator staff succeed on every tenant exactly when their role holds it.
 /// </summary>
-public sealed class AuthorizationMatrixTests(RegistrationServer server, ITestOutputHelper output) : IClassFixture<RegistrationServer>
+public abstract class AuthorizationMatrixTests<TServer>(TServer server, ITestOutputHelper output) : IClassFixture<TServer> where TServer : RegistrationServer
 {
     private sealed record Caller(string Label, Role Role, bool IsOperator, HttpClient Client, string? UserId);
 
@@ -130,3 +130,7 @@ public sealed class AuthorizationMatrixTests(RegistrationServer server, ITestOut
         };
     }
 }
+
+public sealed class AuthorizationMatrixOnSqlite(RegistrationServer server, ITestOutputHelper output) : AuthorizationMatrixTests<RegistrationServer>(server, output);
+
+public sealed class AuthorizationMatrixOnPostgres(PostgresRegistrationServer server, ITestOutputHelper output) : AuthorizationMatrixTests<PostgresRegistrationServer>(server, output);

@@ -7,14 +7,16 @@ using Castellan.Registration.Contracts;
 
 namespace Castellan.IntegrationTests.Registration;
 
-/// <summary>A SQLite server that trusts loopback as a reverse proxy (so X-Forwarded-For can be tested), with RA intent methods.</summary>
-public sealed class RegistrationServer : CastellanServer
+/// <summary>A server that trusts loopback as a reverse proxy (so X-Forwarded-For can be tested), with RA intent methods. SQLite by default.</summary>
+public class RegistrationServer : CastellanServer
 {
     public const string Password = "a long enough passphrase";
 
     public override string StorageName => "sqlite";
 
-    protected override Task<IReadOnlyList<string>> StorageArgumentsAsync() => Task.FromResult<IReadOnlyList<string>>(["--Castellan:Storage:Provider", "sqlite"]);
+    protected override async Task<IReadOnlyList<string>> StorageArgumentsAsync() => StorageName == "postgres"
+        ? ["--Castellan:Storage:Provider", "postgres", "--Castellan:Storage:ConnectionString", await TestDatabases.CreateAsync()]
+        : ["--Castellan:Storage:Provider", "sqlite"];
 
     protected override IReadOnlyList<string> ExtraArguments => ["--Castellan:Network:TrustedProxies:0", "127.0.0.1"];
 
@@ -87,6 +89,11 @@ public sealed class RegistrationServer : CastellanServer
         Assert.True((int)response.StatusCode == expected, $"wanted {expected}, got {(int)response.StatusCode}: {text}");
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
+}
+
+public sealed class PostgresRegistrationServer : RegistrationServer
+{
+    public override string StorageName => "postgres";
 }
 
 public sealed record Member(string UserId, string Email, HttpClient? Client)

@@ -168,3 +168,30 @@ public sealed class SignUpAndActivationTests(RegistrationServer server) : IClass
         Assert.Equal("127.0.0.1", activation.GetProperty("sourceAddress").GetString());
     }
 }
+
+/// <summary>The RA endpoints are described in the OpenAPI document, each with a summary.</summary>
+public sealed class RegistrationOpenApiTests(RegistrationServer server) : IClassFixture<RegistrationServer>
+{
+    [Theory]
+    [InlineData("/api/v1/signup", "post")]
+    [InlineData("/api/v1/activate", "post")]
+    [InlineData("/api/v1/accounts", "get")]
+    [InlineData("/api/v1/accounts", "post")]
+    [InlineData("/api/v1/accounts/{id}", "get")]
+    [InlineData("/api/v1/accounts/{id}/approve", "post")]
+    [InlineData("/api/v1/accounts/{id}/users", "get")]
+    [InlineData("/api/v1/accounts/{id}/users", "post")]
+    [InlineData("/api/v1/accounts/{id}/users/{userId}", "patch")]
+    [InlineData("/api/v1/users/{id}/deactivate", "post")]
+    [InlineData("/api/v1/accounts/{id}/roles", "get")]
+    [InlineData("/api/v1/accounts/{id}/roles", "post")]
+    [InlineData("/api/v1/accounts/{id}/api-keys", "post")]
+    [InlineData("/api/v1/api-keys/{id}", "delete")]
+    public async Task Endpoint_is_documented_with_a_summary(string path, string method)
+    {
+        var doc = await server.Anonymous.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        Assert.True(doc.GetProperty("paths").TryGetProperty(path, out var item), $"OpenAPI lacks {path}");
+        Assert.True(item.TryGetProperty(method, out var operation), $"OpenAPI lacks {method} {path}");
+        Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("summary").GetString()));
+    }
+}
