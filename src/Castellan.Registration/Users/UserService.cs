@@ -129,6 +129,10 @@ public sealed class UserService(IUserStore users, IAccountStore accounts, IActiv
         if (user is null) return new NotFound("user", $"user '{userId}' does not exist");
         if (caller.IsOperator)
         {
+            // Operator staff are themselves members of the operator account: an RA officer cannot switch off an operator administrator.
+            if (await users.GetMembershipAsync(userId, Account.OperatorId, ct) is { } staff && await accounts.GetAsync(Account.OperatorId, ct) is { } operatorAccount
+                && await roles.FindAsync(operatorAccount, staff.RoleId, ct) is { } staffRole && !AccessPolicy.CanGrant(caller, operatorAccount, staffRole.Permissions))
+                return new Forbidden("a member whose role holds permissions this caller lacks can only be changed by someone who holds them");
             user = user with { Status = UserStatus.Deactivated };
             await users.UpdateAsync(user, ct);
             await Audit(caller, origin, "user.deactivated", userId, new { user = userId, scope = "login" }, ct);

@@ -81,6 +81,9 @@ public abstract class AccessTests<TServer>(TServer server) : IClassFixture<TServ
         var officer = await server.AddMemberAsync("operator", "ra-officer");
         using (var r = await officer.Key.PostAsJsonAsync("/api/v1/accounts/operator/users", new { email = NewEmail("opadmin"), role = "operator-admin" })) await Json(r, 403);
         using (var r = await officer.Key.PostAsJsonAsync($"/api/v1/accounts/{account}/users", new { email = NewEmail("tenantadmin"), role = "administrator" })) await Json(r, 201);
+        var operatorAdmin = await server.AddMemberAsync("operator", "operator-admin", activate: false);
+        using (var r = await officer.Key.PostAsync($"/api/v1/users/{operatorAdmin.UserId}/deactivate", null)) await Json(r, 403);
+        using (var r = await officer.Key.PostAsync($"/api/v1/users/{manager.UserId}/deactivate", null)) await Json(r, 200);
     }
 
     [Fact]
