@@ -23,6 +23,12 @@ public abstract class CastellanDb(DbContextOptions options) : DbContext(options)
     public DbSet<GroupFinanceRow> GroupFinance => Set<GroupFinanceRow>();
     public DbSet<GroupSpendRow> GroupSpend => Set<GroupSpendRow>();
     public DbSet<CreditNoteRow> CreditNotes => Set<CreditNoteRow>();
+    public DbSet<AccountRow> Accounts => Set<AccountRow>();
+    public DbSet<UserRow> Users => Set<UserRow>();
+    public DbSet<MembershipRow> Memberships => Set<MembershipRow>();
+    public DbSet<ActivationTokenRow> ActivationTokens => Set<ActivationTokenRow>();
+    public DbSet<CustomRoleRow> CustomRoles => Set<CustomRoleRow>();
+    public DbSet<OutboxMessageRow> Outbox => Set<OutboxMessageRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -72,6 +78,7 @@ public abstract class CastellanDb(DbContextOptions options) : DbContext(options)
             e.ToTable("api_keys");
             e.HasKey(x => x.Id);
             e.HasIndex(x => x.Hash).IsUnique();
+            e.HasIndex(x => new { x.UserId, x.AccountId });
         });
         b.Entity<StatusChangeRow>(e =>
         {

@@ -7,6 +7,7 @@ using Castellan.Storage.Postgres;
 using Castellan.Storage.Sqlite;
 using Castellan.Storage.Stores;
 using Castellan.Storage.Stores.Billing;
+using Castellan.Storage.Stores.Registration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +46,11 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IApiKeyStore, ApiKeyStore>();
         services.AddSingleton<IChangeFeed, ChangeFeed>();
         services.AddSingleton<ILedgerStore, LedgerStore>();
+        services.AddSingleton<IAccountStore, AccountStore>();
+        services.AddSingleton<IUserStore, UserStore>();
+        services.AddSingleton<IActivationTokenStore, ActivationTokenStore>();
+        services.AddSingleton<ICustomRoleStore, CustomRoleStore>();
+        services.AddSingleton<INotificationOutbox, NotificationOutbox>();
         services.AddSingleton<DatabaseInitializer>();
         return services;
     }

@@ -1,14 +1,16 @@
 using Castellan.Authority;
 using Castellan.Authority.Issuance;
 using Castellan.Billing;
-using Castellan.Registration.Access;
+using Castellan.Registration;
 using Castellan.Server.Api;
 using Castellan.Server.Api.Audit;
 using Castellan.Server.Api.Billing;
 using Castellan.Server.Api.Cas;
 using Castellan.Server.Api.Certificates;
 using Castellan.Server.Api.Problems;
+using Castellan.Server.Api.Network;
 using Castellan.Server.Api.Profiles;
+using Castellan.Server.Api.Registration;
 using Castellan.Server.Publication;
 using Castellan.Storage;
 using Microsoft.AspNetCore.Diagnostics;
@@ -34,7 +36,9 @@ public static class CastellanHost
         s.AddAuthority(dataDirectory);
         s.AddStorage(builder.Configuration);
         s.AddBilling();
-        s.AddSingleton<ApiKeyService>();
+        s.AddRegistration();
+        s.AddSingleton(builder.Configuration.GetSection("Castellan:Network").Get<NetworkOptions>() ?? new NetworkOptions());
+        s.AddSingleton<ClientAddress>();
         s.AddSingleton<StartupSequence>();
         s.AddHostedService(sp => sp.GetRequiredService<StartupSequence>());
         s.AddAuthorityBackgroundServices();
@@ -69,6 +73,10 @@ public static class CastellanHost
         ProfileEndpoints.Map(api);
         AuditEndpoints.Map(api);
         BillingEndpoints.Map(api);
+        SignUpEndpoints.Map(api);
+        AccountEndpoints.Map(api);
+        UserEndpoints.Map(api);
+        ApiKeyEndpoints.Map(api);
         PublicationEndpoints.Map(app);
         return app;
     }

@@ -1,5 +1,6 @@
 using Castellan.Authority;
 using Castellan.Registration.Access;
+using Castellan.Registration.Accounts;
 using Castellan.Registration.Contracts;
 using Castellan.Storage;
 
@@ -12,7 +13,7 @@ namespace Castellan.Server.Hosting;
 /// node finds the schema, the hierarchy and the administrator key the first one created.
 /// </summary>
 internal sealed class StartupSequence(IStartupLock startupLock, DatabaseInitializer database, AuthorityStartup authority, ApiKeyService keys,
-    IApiKeyStore keyStore, IConfiguration configuration) : IHostedService
+    IApiKeyStore keyStore, AccountService accounts, IConfiguration configuration) : IHostedService
 {
     public bool Ready { get; private set; }
 
@@ -22,6 +23,7 @@ internal sealed class StartupSequence(IStartupLock startupLock, DatabaseInitiali
         {
             await database.InitialiseAsync(cancellationToken);
             await authority.RunAsync(cancellationToken);
+            await accounts.EnsureOperatorAccountAsync(cancellationToken);
             await BootstrapAdministratorAsync(cancellationToken);
         }
         Ready = true;

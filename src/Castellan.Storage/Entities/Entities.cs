@@ -85,6 +85,10 @@ public sealed class ApiKeyRow
     public string Role { get; set; } = "";
     public long CreatedAt { get; set; }
     public long? RevokedAt { get; set; }
+
+    /// <summary>The membership a user's key is scoped to; both null for operator automation keys.</summary>
+    public string? UserId { get; set; }
+    public string? AccountId { get; set; }
 }
 
 /// <summary>

@@ -12,7 +12,7 @@ internal sealed class ApiKeyStore(IDbContextFactory<CastellanDb> factory) : IApi
         db.ApiKeys.Add(new ApiKeyRow
         {
             Id = key.Id, Name = key.Name, Hash = key.Hash, Role = key.Role, CreatedAt = Time.Ms(key.CreatedAt),
-            RevokedAt = key.RevokedAt is { } r ? Time.Ms(r) : null,
+            RevokedAt = key.RevokedAt is { } r ? Time.Ms(r) : null, UserId = key.UserId, AccountId = key.AccountId,
         });
         try
         {
@@ -29,8 +29,24 @@ internal sealed class ApiKeyStore(IDbContextFactory<CastellanDb> factory) : IApi
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var r = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Hash == hash, ct);
-        return r is null ? null : new ApiKey(r.Id, r.Name, r.Hash, r.Role, Time.At(r.CreatedAt), Time.At(r.RevokedAt));
+        return r is null ? null : FromRow(r);
     }
+
+    public async Task<ApiKey?> GetAsync(string id, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var r = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == id, ct);
+        return r is null ? null : FromRow(r);
+    }
+
+    public async Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var ms = Time.Ms(at);
+        return await db.ApiKeys.Where(k => k.Id == id && k.RevokedAt == null).ExecuteUpdateAsync(u => u.SetProperty(k => k.RevokedAt, ms), ct) == 1;
+    }
+
+    private static ApiKey FromRow(ApiKeyRow r) => new(r.Id, r.Name, r.Hash, r.Role, Time.At(r.CreatedAt), Time.At(r.RevokedAt), r.UserId, r.AccountId);
 
     public async Task<int> CountAsync(CancellationToken ct)
     {

@@ -1,0 +1,24 @@
+using Castellan.Registration.Access;
+using Castellan.Registration.Accounts;
+using Castellan.Registration.Notifications;
+using Castellan.Registration.Roles;
+using Castellan.Registration.Users;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Castellan.Registration;
+
+public static class RegistrationServiceCollectionExtensions
+{
+    /// <summary>The RA. Its stores (accounts, users, tokens, roles, keys, outbox) are registered by Castellan.Storage.</summary>
+    public static IServiceCollection AddRegistration(this IServiceCollection services)
+    {
+        services.AddOptions<RegistrationOptions>().BindConfiguration("Castellan:Registration");
+        services.AddSingleton<RoleCatalog>();
+        services.AddSingleton<ActivationLinks>();
+        services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<AccountService>();
+        services.AddSingleton<UserService>();
+        services.AddSingleton<CustomRoleService>();
+        return services;
+    }
+}

@@ -1,0 +1,43 @@
+using Castellan.Registration.Contracts;
+using Castellan.Registration.Roles;
+using Castellan.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Castellan.Storage.Stores.Registration;
+
+internal sealed class CustomRoleStore(IDbContextFactory<CastellanDb> factory) : ICustomRoleStore
+{
+    public async Task<bool> AddAsync(string accountId, Role role, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        db.CustomRoles.Add(new CustomRoleRow { Id = role.Id, AccountId = accountId, Name = role.Name, NameKey = role.Name.ToLowerInvariant(), Permissions = string.Join(',', role.Permissions.Select(p => p.ToString()).Order()) });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException e) when (UniqueViolation.Is(e))
+        {
+            return false;
+        }
+    }
+
+    public async Task<Role?> GetAsync(string accountId, string roleId, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var row = await db.CustomRoles.AsNoTracking().FirstOrDefaultAsync(r => r.AccountId == accountId && r.Id == roleId, ct);
+        return row is null ? null : FromRow(row);
+    }
+
+    public async Task<IReadOnlyList<Role>> ListAsync(string accountId, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var rows = await db.CustomRoles.AsNoTracking().Where(r => r.AccountId == accountId).OrderBy(r => r.Name).ToListAsync(ct);
+        return rows.Select(FromRow).ToList();
+    }
+
+    /// <summary>A permission name that no longer exists grants nothing rather than failing the whole role.</summary>
+    private static Role FromRow(CustomRoleRow r) => new(r.Id, r.Name,
+        r.Permissions.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => Enum.TryParse<Permission>(p, out var v) ? (Permission?)v : null)
+            .OfType<Permission>().ToHashSet(), false);
+}

@@ -1,0 +1,136 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Castellan.Registration.Roles;
+using Xunit.Abstractions;
+using static Castellan.IntegrationTests.Registration.RegistrationServer;
+
+namespace Castellan.IntegrationTests.Registration;
+
+/// <summary>
+/// Every RA endpoint x every built-in tenant role and operator role x the caller's own tenant and another tenant.
+/// The expectation is computed here from the seed's role table (BuiltInRoles/OperatorRoles) and the permission each
+/// endpoint is specified to need, not read back from the endpoints. Rules: a tenant never succeeds on another tenant
+/// (403 or 404, never 2xx); within its own tenant it succeeds exactly when its role holds the permission (and every
+/// permission of the role it acts on); operator staff succeed on every tenant exactly when their role holds it.
+/// </summary>
+public abstract class AuthorizationMatrixTests<TServer>(TServer server, ITestOutputHelper output) : IClassFixture<TServer> where TServer : RegistrationServer
+{
+    private sealed record Caller(string Label, Role Role, bool IsOperator, HttpClient Client, string? UserId);
+
+    private sealed record Tenant(string AccountId, string BasicUserId);
+
+    /// <summary>One endpoint: the request to make, and who should succeed in their own tenant (operators: on any tenant).</summary>
+    private sealed record Case(string Name, Func<Caller, Tenant, bool, Task<HttpResponseMessage>> Send, Func<Role, bool, bool> Allowed);
+
+    private static readonly IReadOnlySet<Permission> Basic = BuiltInRoles.BasicUser.Permissions;
+
+    private static bool Has(Role role, Permission p) => role.Permissions.Contains(p);
+
+    /// <summary>Acting on a basic user also needs every permission a basic user holds (tenants only; operators set tenants up).</summary>
+    private static bool ActsOnBasic(Role role, bool isOperator, Permission p) => Has(role, p) && (isOperator || Basic.IsSubsetOf(role.Permissions));
+
+    [Fact]
+    public async Task No_cross_tenant_call_succeeds_and_each_role_gets_exactly_its_permissions()
+    {
+        // Two partner tenants (partners have the most endpoints: sub-accounts, Sub Account User), each with an active basic user.
+        var (own, ownAdmin) = await server.CreateAccountAsync("partner");
+        var (other, _) = await server.CreateAccountAsync("partner");
+        var ownTenant = new Tenant(own, (await server.AddMemberAsync(own, "basic-user")).UserId);
+        var otherTenant = new Tenant(other, (await server.AddMemberAsync(other, "basic-user")).UserId);
+
+        var callers = new List<Caller>();
+        foreach (var role in BuiltInRoles.All)
+        {
+            var m = await server.AddMemberAsync(own, role.Id);
+            callers.Add(new Caller(role.Id, role, false, m.Client!, m.UserId));
+        }
+        foreach (var role in OperatorRoles.All)
+        {
+            var m = await server.AddMemberAsync("operator", role.Id);
+            callers.Add(new Caller("operator " + role.Id, role, true, m.Client!, m.UserId));
+        }
+        callers.Add(new Caller("bootstrap key", OperatorRoles.Administrator, true, server.Client, null));
+
+        var cases = new List<Case>
+        {
+            new("GET /accounts/{id}", (c, t, _) => c.Client.GetAsync($"/api/v1/accounts/{t.AccountId}"), (r, _) => Has(r, Permission.DashboardView)),
+            new("GET /accounts (lists the tenant)", ListContainsAsync, (r, _) => Has(r, Permission.DashboardView)),
+            new("GET /accounts/{id}/users", (c, t, _) => c.Client.GetAsync($"/api/v1/accounts/{t.AccountId}/users"), (r, _) => Has(r, Permission.UsersManage)),
+            new("POST /accounts/{id}/users", (c, t, _) => c.Client.PostAsJsonAsync($"/api/v1/accounts/{t.AccountId}/users", new { email = NewEmail("inv"), role = "basic-user" }),
+                (r, op) => ActsOnBasic(r, op, Permission.UsersInvite)),
+            new("PATCH /accounts/{id}/users/{userId}", (c, t, _) => c.Client.PatchAsJsonAsync($"/api/v1/accounts/{t.AccountId}/users/{t.BasicUserId}", new { name = "Renamed" }),
+                (r, op) => ActsOnBasic(r, op, Permission.UsersManage)),
+            new("POST /users/{id}/deactivate", async (c, t, _) =>
+            {
+                var fresh = await server.AddMemberAsync(t.AccountId, "basic-user", activate: false);
+                return await c.Client.PostAsync($"/api/v1/users/{fresh.UserId}/deactivate", null);
+            }, (r, op) => ActsOnBasic(r, op, Permission.UsersManage)),
+            new("GET /accounts/{id}/roles", (c, t, _) => c.Client.GetAsync($"/api/v1/accounts/{t.AccountId}/roles"), (r, _) => Has(r, Permission.UsersManage)),
+            new("POST /accounts/{id}/roles", (c, t, _) => c.Client.PostAsJsonAsync($"/api/v1/accounts/{t.AccountId}/roles",
+                new { name = "Viewer " + Guid.NewGuid().ToString("N"), permissions = new[] { "DashboardView" } }), (r, _) => Has(r, Permission.SettingsManage)),
+            new("POST /accounts/{id}/api-keys", (c, t, ownTarget) =>
+                // A tenant asks for its own key in its own account, and for the other tenant's member there; operators act for a member.
+                c.Client.PostAsJsonAsync($"/api/v1/accounts/{t.AccountId}/api-keys", new { name = "matrix", userId = c.IsOperator || !ownTarget ? t.BasicUserId : null }),
+                (r, op) => Has(r, Permission.ApiUse) && (!op || Has(r, Permission.UsersManage))),
+            new("DELETE /api-keys/{id}", async (c, t, _) =>
+            {
+                var keyId = await server.NewKeyIdAsync(t.AccountId, t.BasicUserId);
+                return await c.Client.DeleteAsync($"/api/v1/api-keys/{keyId}");
+            }, (r, op) => Has(r, Permission.ApiUse) && ActsOnBasic(r, op, Permission.UsersManage)),
+            new("POST /accounts (sub-account)", (c, t, _) => c.Client.PostAsJsonAsync("/api/v1/accounts",
+                new { kind = "enterprise", name = "Sub " + Guid.NewGuid().ToString("N"), parentId = t.AccountId, administratorEmail = NewEmail("sub") }),
+                (r, _) => Has(r, Permission.SubAccountsManage)),
+            new("POST /accounts/{id}/approve", async (c, _, _) =>
+            {
+                var email = NewEmail("pending");
+                var name = "Pending " + Guid.NewGuid().ToString("N");
+                using (var s = await server.Anonymous.PostAsJsonAsync("/api/v1/signup", new { kind = "partner", name = "P", email, organization = name, acceptTerms = true })) await Json(s, 202);
+                var all = await server.Client.GetFromJsonAsync<JsonElement>("/api/v1/accounts?pageSize=500");
+                var id = all.EnumerateArray().Single(a => a.GetProperty("name").GetString() == name).GetProperty("id").GetString();
+                return await c.Client.PostAsync($"/api/v1/accounts/{id}/approve", null);
+            }, (r, op) => op && (r == OperatorRoles.Administrator || r == OperatorRoles.RaOfficer)),
+            new("GET /cas (CA endpoints stay operator-admin only)", (c, _, _) => c.Client.GetAsync("/api/v1/cas"), (r, op) => op && r == OperatorRoles.Administrator),
+        };
+
+        var failures = new StringBuilder();
+        var counted = 0;
+        foreach (var c in callers)
+        {
+            foreach (var k in cases)
+            {
+                foreach (var (target, isOwn) in new[] { (ownTenant, true), (otherTenant, false) })
+                {
+                    using var response = await k.Send(c, target, isOwn);
+                    var status = (int)response.StatusCode;
+                    var allowed = k.Allowed(c.Role, c.IsOperator) && (c.IsOperator || isOwn || k.Name.StartsWith("GET /cas", StringComparison.Ordinal));
+                    var ok = allowed ? status is >= 200 and < 300 : status is 403 or 404 && response.Content.Headers.ContentType?.MediaType == "application/problem+json";
+                    counted++;
+                    if (!ok)
+                        failures.AppendLine($"{c.Label} on {(isOwn ? "own" : "other")} tenant, {k.Name}: wanted {(allowed ? "2xx" : "403/404")}, got {status} {await response.Content.ReadAsStringAsync()}");
+                }
+            }
+        }
+        output.WriteLine($"{counted} calls: {callers.Count} callers x {cases.Count} endpoints x 2 tenants");
+        Assert.True(failures.Length == 0, failures.ToString());
+        Assert.NotEqual("", ownAdmin);
+    }
+
+    /// <summary>The account list is 200 for everyone with DashboardView; "success" for a tenant means the tenant is in it.</summary>
+    private static async Task<HttpResponseMessage> ListContainsAsync(Caller c, Tenant t, bool own)
+    {
+        var response = await c.Client.GetAsync("/api/v1/accounts?pageSize=500");
+        if (!response.IsSuccessStatusCode) return response;
+        var ids = (await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(a => a.GetProperty("id").GetString()).ToList();
+        response.Dispose();
+        // Turn "listed" into 200 and "not listed" into 404, so the matrix rule applies unchanged.
+        return new HttpResponseMessage(ids.Contains(t.AccountId) ? System.Net.HttpStatusCode.OK : System.Net.HttpStatusCode.NotFound)
+        {
+            Content = new StringContent("{}", Encoding.UTF8, "application/problem+json"),
+        };
+    }
+}
+
+public sealed class AuthorizationMatrixOnSqlite(RegistrationServer server, ITestOutputHelper output) : AuthorizationMatrixTests<RegistrationServer>(server, output);
+
+public sealed class AuthorizationMatrixOnPostgres(PostgresRegistrationServer server, ITestOutputHelper output) : AuthorizationMatrixTests<PostgresRegistrationServer>(server, output);
