@@ -22,7 +22,6 @@ internal static class InitCommand
         {
             await using var authority = LocalAuthority.Create(parse.GetValue(data), s =>
             {
-                s.AddSingleton<ApiKeyService>();
                 s.AddSingleton<StartupSequence>();
             });
             await authority.Get<DatabaseInitializer>().InitialiseAsync(ct);

@@ -1,3 +1,5 @@
+using Castellan.Billing;
+using Castellan.Registration;
 using Castellan.Authority;
 using Castellan.Authority.Hierarchy;
 using Castellan.Storage;
@@ -84,8 +86,13 @@ internal sealed class LocalAuthority : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter((_, level) => level >= LogLevel.Warning);
+        // EF Core logs failed commands itself; the CLI reports the failure once, as its one error line.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.None);
 
+        // The same roles as the server, so shared start-up (StartupSequence) and the RA's services resolve here too.
         builder.Services.AddAuthority(dataDirectory);
+        builder.Services.AddRegistration();
+        builder.Services.AddBilling();
         builder.Services.AddStorage(builder.Configuration);
         configure?.Invoke(builder.Services);
         return new LocalAuthority(builder.Build(), dataDirectory);
