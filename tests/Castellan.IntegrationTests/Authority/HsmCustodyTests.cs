@@ -127,13 +127,17 @@ public abstract class HsmCustodyTests<TServer>(TServer server, ITestOutputHelper
         Tools.OpenSslAsync("ocsp", "-issuer", issued.Issuer, "-cert", issued.Leaf, "-url", $"{server.BaseUrl}/ocsp", "-CAfile", issued.Chain, "-no_nonce");
 }
 
+[Collection(SoftHsmCollection.Name)]
 public sealed class HsmCustodyWithEcKeys(HsmServer server, ITestOutputHelper output) : HsmCustodyTests<HsmServer>(server, output);
 
+[Collection(SoftHsmCollection.Name)]
 public sealed class HsmCustodyWithRsaKeys(RsaHsmServer server, ITestOutputHelper output) : HsmCustodyTests<RsaHsmServer>(server, output);
 
 /// <summary>Every real-tools issuance test of the software backend, repeated with the CA keys in the token.</summary>
+[Collection(SoftHsmCollection.Name)]
 public sealed class IssuanceWithRealToolsOnHsm(HsmServer server) : IssuanceWithRealToolsTests<HsmServer>(server);
 
+[Collection(SoftHsmCollection.Name)]
 public sealed class HsmConfigurationTests
 {
     [Fact]
@@ -150,4 +154,14 @@ public sealed class HsmConfigurationTests
             Assert.Contains("Castellan:KeyStore:Pkcs11:TokenLabel (or SlotId) is required", error.Message);
         }
     }
+}
+
+/// <summary>
+/// The PKCS#11 module is process-wide (one C_Initialize, reference-counted C_Finalize): servers that share it start and
+/// stop one class at a time, so no fixture finalises the module while another is initialising it.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class SoftHsmCollection
+{
+    public const string Name = "SoftHSM2 token";
 }
