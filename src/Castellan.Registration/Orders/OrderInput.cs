@@ -21,7 +21,7 @@ public sealed record PlaceOrderRequest(
     bool SaveAsDraft);
 
 /// <summary>Checks and normalises order input; everything here is decided before any money moves.</summary>
-internal static class OrderInput
+public static class OrderInput
 {
     public const int MaxKeyLength = 200;
     public const int MaxRemarks = 1000;
