@@ -6,7 +6,11 @@ using Castellan.Server.Api.Problems;
 
 namespace Castellan.Server.Api.Registration;
 
-/// <summary>Orders (docs/flows/orders.md). The RA decides and audits; these handlers only translate HTTP.</summary>
+/// <summary>
+/// Orders (docs/flows/orders.md). The RA decides and audits; these handlers only translate HTTP. Acting on an existing
+/// order is open to its placer (CertificatesRequest) or to OrdersManage, so those endpoints declare only
+/// OrdersViewOwn, which both hold, and <see cref="OrderService"/> checks the rest per order.
+/// </summary>
 internal static class OrderEndpoints
 {
     private const int PageSize = 50;
@@ -44,7 +48,7 @@ internal static class OrderEndpoints
 
         g.MapPost("/{id}/place", async (string id, HttpContext http, OrderService orders, CancellationToken ct) =>
             Reply(await orders.PlaceDraftAsync(http.Caller(), id, http.Origin(), ct)))
-            .RequirePermission(Permission.CertificatesRequest).WithSummary("Place a draft (On Hold): pay, then approval or acceptance");
+            .RequirePermission(Permission.OrdersViewOwn).WithSummary("Place a draft (On Hold): pay, then approval or acceptance");
 
         g.MapPost("/{id}/approve", async (string id, HttpContext http, OrderService orders, CancellationToken ct) =>
             Reply(await orders.ApproveAsync(http.Caller(), id, http.Origin(), ct)))
@@ -56,11 +60,11 @@ internal static class OrderEndpoints
 
         g.MapPost("/{id}/cancel", async (string id, ReasonBody? body, HttpContext http, OrderService orders, CancellationToken ct) =>
             Reply(await orders.CancelAsync(http.Caller(), id, body?.Remarks, http.Origin(), ct)))
-            .RequirePermission(Permission.CertificatesRequest).WithSummary("Cancel an order with remarks (the placer, or OrdersManage); a paid order is refunded");
+            .RequirePermission(Permission.OrdersViewOwn).WithSummary("Cancel an order with remarks (the placer, or OrdersManage); a paid order is refunded");
 
         g.MapPost("/{id}/csr", async (string id, CsrBody? body, HttpContext http, OrderService orders, CancellationToken ct) =>
             Reply(await orders.SubmitCsrAsync(http.Caller(), id, body?.Csr, http.Origin(), ct)))
-            .RequirePermission(Permission.CertificatesRequest).WithSummary("Submit the CSR of an order placed without one; an accepted order is then issued");
+            .RequirePermission(Permission.OrdersViewOwn).WithSummary("Submit the CSR of an order placed without one; an accepted order is then issued");
     }
 
     private static IResult Reply(Result<Order> result) => result.IsError ? ProblemResults.From(result.Error) : Results.Ok(OrderView.From(result.Value));
