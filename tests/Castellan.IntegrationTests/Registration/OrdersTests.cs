@@ -290,11 +290,51 @@ public abstract class OrdersTests<TServer>(TServer server) : IClassFixture<TServ
         Assert.Equal(10_000 - 2_800, await BalanceAsync(a.AccountId));
     }
 
+    [Fact]
+    public async Task A_sub_account_users_order_waits_for_the_parent_partner_who_approves_it()
+    {
+        var (partner, partnerAdmin) = await server.CreateAccountAsync("partner");
+        var partnerKey = server.KeyClient(await server.NewKeyAsync(partner, partnerAdmin));
+        var sub = await NewTenantAsync(credit: 10_000, parentId: partner);
+        var subUser = await server.AddMemberAsync(sub.AccountId, "sub-account-user");
+        var csr = await NewCsrAsync(TestPaths.NewDirectory("order"), "sub.example.com");
+
+        using var placed = await PlaceAsync(subUser.Key, NewKey(), new { productId = TlsProduct, csr });
+        var order = await Json(placed, 201);
+        Assert.Equal("pending-parent-approval", order.GetProperty("status").GetString());
+        Assert.Equal("Order Pending for Parent Approval", order.GetProperty("statusLabel").GetString());
+        using (var self = await subUser.Key.PostAsync($"/api/v1/orders/{order.GetProperty("id").GetString()}/approve", null)) await Json(self, 403);
+        using var approved = await partnerKey.PostAsync($"/api/v1/orders/{order.GetProperty("id").GetString()}/approve", null);
+        Assert.Equal("fulfilled", (await Json(approved, 200)).GetProperty("status").GetString());
+        Assert.Equal(10_000 - TlsPrice, await BalanceAsync(sub.AccountId));
+    }
+
+    [Fact]
+    public async Task A_CSR_the_profile_refuses_leaves_the_order_in_progress_with_the_reason_and_cancelling_refunds_it()
+    {
+        var tenant = await NewTenantAsync(credit: 10_000);
+        // The tls-server profile takes no Ed25519 keys (browsers do not); the CSR itself is well formed.
+        var dir = TestPaths.NewDirectory("order");
+        var csr = File.ReadAllText(await Tools.NewCsrAsync(dir, "ed25519", "/CN=ed.example.com", "DNS:ed.example.com"));
+        using var placed = await PlaceAsync(tenant.Admin, NewKey(), new { productId = TlsProduct, csr });
+        var order = await Json(placed, 201);
+        var id = order.GetProperty("id").GetString()!;
+        Assert.Equal("in-progress", order.GetProperty("status").GetString());
+        Assert.Contains("Ed25519", order.GetProperty("statusReason").GetString());
+        Assert.Equal(JsonValueKind.Null, order.GetProperty("certificateSerial").ValueKind);
+        Assert.Equal("in-progress", (await tenant.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{id}")).GetProperty("status").GetString());
+        Assert.Single((await server.Client.GetFromJsonAsync<JsonElement>($"/api/v1/audit?action=order.issuance-failed&target=order:{id}")).EnumerateArray());
+
+        using var cancelled = await tenant.Admin.PostAsJsonAsync($"/api/v1/orders/{id}/cancel", new { remarks = "will send an EC key" });
+        Assert.Equal("cancelled", (await Json(cancelled, 200)).GetProperty("status").GetString());
+        Assert.Equal(10_000, await BalanceAsync(tenant.AccountId));
+    }
+
     private sealed record Tenant(string AccountId, string AdminUserId, HttpClient Admin);
 
-    private async Task<Tenant> NewTenantAsync(long credit)
+    private async Task<Tenant> NewTenantAsync(long credit, string? parentId = null)
     {
-        var (account, admin) = await server.CreateAccountAsync("enterprise");
+        var (account, admin) = await server.CreateAccountAsync("enterprise", parentId);
         if (credit > 0)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/billing/accounts/{account}/credits")
