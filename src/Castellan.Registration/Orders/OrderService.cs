@@ -27,6 +27,7 @@ public sealed class OrderService(
     IAccountStore accounts,
     DebitOrder debits,
     RefundOrder refunds,
+    ILedgerStore ledger,
     IssueCertificate issuer,
     IAuditLog audit,
     TimeProvider clock)
@@ -282,6 +283,14 @@ public sealed class OrderService(
     /// <summary>One state-machine step written conditionally; a cancellation or rejection of a paid order is refunded.</summary>
     private async Task<Result<Order>> MoveAsync(Caller caller, Order order, OrderTrigger trigger, string? reason, string action, RequestOrigin origin, CancellationToken ct)
     {
+        // A crash between a durable cancellation (or rejection) and its refund leaves a paid order closed but not
+        // refunded; repeating the same action finishes the refund (keyed by the order id, so it never pays twice).
+        if (await UnrefundedAsync(order, trigger, ct) is { } debitToReturn)
+        {
+            var note = await RefundAsync(order.Id, debitToReturn, trigger == OrderTrigger.Reject ? RefundReason.Rejected : RefundReason.Cancelled, caller.Actor, ct);
+            await AuditAsync(caller.Actor, action + "-refund-completed", order, order.Status, order.Status, origin, new { creditNote = note });
+            return order;
+        }
         var next = OrderStateMachine.Next(order.Status, trigger);
         if (next.IsError) return next.Error;
         if (!await orders.TransitionAsync(order.Id, new OrderChange(order.Status, next.Value, clock.GetUtcNow()) { StatusReason = reason }, ct))
@@ -295,6 +304,14 @@ public sealed class OrderService(
             creditNote = await RefundAsync(order.Id, debit, trigger == OrderTrigger.Reject ? RefundReason.Rejected : RefundReason.Cancelled, caller.Actor, ct);
         await AuditAsync(caller.Actor, action, moved, order.Status, moved.Status, origin, new { reason, creditNote });
         return moved;
+    }
+
+    /// <summary>The debit of an order already closed by <paramref name="trigger"/> whose refund never happened; null otherwise.</summary>
+    private async Task<string?> UnrefundedAsync(Order order, OrderTrigger trigger, CancellationToken ct)
+    {
+        var closedBy = trigger switch { OrderTrigger.Cancel => OrderStatus.Cancelled, OrderTrigger.Reject => OrderStatus.Rejected, _ => (OrderStatus?)null };
+        if (closedBy != order.Status || order.DebitJournalId is not { } debit) return null;
+        return await ledger.FindCreditNoteByDebitAsync(debit, ct) is null ? debit : null;
     }
 
     /// <summary>The status change is already durable; the refund is keyed by the order id, so retrying it is safe.</summary>

@@ -330,6 +330,25 @@ public abstract class OrdersTests<TServer>(TServer server) : IClassFixture<TServ
         Assert.Equal(10_000, await BalanceAsync(tenant.AccountId));
     }
 
+    [Fact]
+    public async Task Repeating_a_cancellation_whose_refund_was_lost_completes_the_refund_once()
+    {
+        var tenant = await NewTenantAsync(credit: 10_000);
+        using var placed = await PlaceAsync(tenant.Admin, NewKey(), new { productId = TlsProduct });
+        var id = (await Json(placed, 201)).GetProperty("id").GetString()!;
+        // What a crash right after the status change leaves behind: cancelled, still debited.
+        var store = server.Get<Castellan.Registration.Contracts.IOrderStore>();
+        Assert.True(await store.TransitionAsync(id, new(Castellan.Registration.Orders.OrderStatus.Accepted, Castellan.Registration.Orders.OrderStatus.Cancelled, DateTimeOffset.UtcNow), CancellationToken.None));
+        Assert.Equal(10_000 - TlsPrice, await BalanceAsync(tenant.AccountId));
+
+        using var retried = await tenant.Admin.PostAsJsonAsync($"/api/v1/orders/{id}/cancel", new { remarks = "retry" });
+        Assert.Equal("cancelled", (await Json(retried, 200)).GetProperty("status").GetString());
+        Assert.Equal(10_000, await BalanceAsync(tenant.AccountId));
+        using var again = await tenant.Admin.PostAsJsonAsync($"/api/v1/orders/{id}/cancel", new { remarks = "retry" });
+        await ProblemAsync(again, 409, "conflict");
+        Assert.Equal(10_000, await BalanceAsync(tenant.AccountId));
+    }
+
     private sealed record Tenant(string AccountId, string AdminUserId, HttpClient Admin);
 
     private async Task<Tenant> NewTenantAsync(long credit, string? parentId = null)
