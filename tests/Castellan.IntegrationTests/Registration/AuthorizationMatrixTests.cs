@@ -104,6 +104,9 @@ public abstract class AuthorizationMatrixTests<TServer>(TServer server, ITestOut
                 await c.Client.GetAsync($"/api/v1/orders/{await OrderIdAsync(basicKeys[t.AccountId], t.AccountId)}"), (r, _) => SeesAllOrders(r)),
             new("POST /orders/{id}/approve", async (c, t, _) =>
                 await c.Client.PostAsync($"/api/v1/orders/{await OrderIdAsync(basicKeys[t.AccountId], t.AccountId)}/approve", null), (r, _) => Has(r, Permission.OrdersApprove)),
+            new("POST /orders/{id}/reject", async (c, t, _) =>
+                await c.Client.PostAsJsonAsync($"/api/v1/orders/{await OrderIdAsync(basicKeys[t.AccountId], t.AccountId)}/reject", new { reason = "matrix" }),
+                (r, _) => Has(r, Permission.OrdersApprove)),
             new("POST /orders/{id}/cancel (another member's order)", async (c, t, _) =>
                 await c.Client.PostAsJsonAsync($"/api/v1/orders/{await OrderIdAsync(basicKeys[t.AccountId], t.AccountId)}/cancel", new { remarks = "matrix" }),
                 (r, _) => Has(r, Permission.OrdersManage)),
