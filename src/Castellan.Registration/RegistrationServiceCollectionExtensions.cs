@@ -1,6 +1,8 @@
 using Castellan.Registration.Access;
 using Castellan.Registration.Accounts;
 using Castellan.Registration.Notifications;
+using Castellan.Registration.Orders;
+using Castellan.Registration.Products;
 using Castellan.Registration.Roles;
 using Castellan.Registration.Users;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +11,7 @@ namespace Castellan.Registration;
 
 public static class RegistrationServiceCollectionExtensions
 {
-    /// <summary>The RA. Its stores (accounts, users, tokens, roles, keys, outbox) are registered by Castellan.Storage.</summary>
+    /// <summary>The RA. Its stores (accounts, users, tokens, roles, keys, outbox, products, orders) are registered by Castellan.Storage.</summary>
     public static IServiceCollection AddRegistration(this IServiceCollection services)
     {
         services.AddOptions<RegistrationOptions>().BindConfiguration("Castellan:Registration");
@@ -19,6 +21,8 @@ public static class RegistrationServiceCollectionExtensions
         services.AddSingleton<AccountService>();
         services.AddSingleton<UserService>();
         services.AddSingleton<CustomRoleService>();
+        services.AddSingleton<ProductService>();
+        services.AddSingleton<OrderService>();
         return services;
     }
 }

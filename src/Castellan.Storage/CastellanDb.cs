@@ -29,6 +29,8 @@ public abstract class CastellanDb(DbContextOptions options) : DbContext(options)
     public DbSet<ActivationTokenRow> ActivationTokens => Set<ActivationTokenRow>();
     public DbSet<CustomRoleRow> CustomRoles => Set<CustomRoleRow>();
     public DbSet<OutboxMessageRow> Outbox => Set<OutboxMessageRow>();
+    public DbSet<ProductRow> Products => Set<ProductRow>();
+    public DbSet<OrderRow> Orders => Set<OrderRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -51,6 +51,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IActivationTokenStore, ActivationTokenStore>();
         services.AddSingleton<ICustomRoleStore, CustomRoleStore>();
         services.AddSingleton<INotificationOutbox, NotificationOutbox>();
+        services.AddSingleton<IProductStore, ProductStore>();
+        services.AddSingleton<IOrderStore, OrderStore>();
         services.AddSingleton<DatabaseInitializer>();
         return services;
     }

@@ -45,7 +45,7 @@ public static class OrderStateMachine
 
     /// <summary>Cancellation and rejection refund what was debited (seed: "cancel with remarks (refund)").</summary>
     public static bool Refunds(OrderStatus from, OrderStatus to) =>
-        to is OrderStatus.Cancelled or OrderStatus.Rejected && from is OrderStatus.PendingApproval or OrderStatus.Accepted or OrderStatus.InProgress;
+        to is OrderStatus.Cancelled or OrderStatus.Rejected && from is OrderStatus.PendingApproval or OrderStatus.PendingParentApproval or OrderStatus.Accepted or OrderStatus.InProgress;
 
     public static bool IsFinal(OrderStatus status) => status is OrderStatus.Fulfilled or OrderStatus.Cancelled or OrderStatus.Rejected;
 

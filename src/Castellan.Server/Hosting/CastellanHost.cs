@@ -77,6 +77,8 @@ public static class CastellanHost
         AccountEndpoints.Map(api);
         UserEndpoints.Map(api);
         ApiKeyEndpoints.Map(api);
+        ProductEndpoints.Map(api);
+        OrderEndpoints.Map(api);
         PublicationEndpoints.Map(app);
         return app;
     }

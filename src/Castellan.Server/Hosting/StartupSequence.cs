@@ -2,6 +2,7 @@ using Castellan.Authority;
 using Castellan.Registration.Access;
 using Castellan.Registration.Accounts;
 using Castellan.Registration.Contracts;
+using Castellan.Registration.Products;
 using Castellan.Storage;
 
 namespace Castellan.Server.Hosting;
@@ -13,7 +14,7 @@ namespace Castellan.Server.Hosting;
 /// node finds the schema, the hierarchy and the administrator key the first one created.
 /// </summary>
 internal sealed class StartupSequence(IStartupLock startupLock, DatabaseInitializer database, AuthorityStartup authority, ApiKeyService keys,
-    IApiKeyStore keyStore, AccountService accounts, IConfiguration configuration) : IHostedService
+    IApiKeyStore keyStore, AccountService accounts, ProductService products, IConfiguration configuration) : IHostedService
 {
     public bool Ready { get; private set; }
 
@@ -24,6 +25,7 @@ internal sealed class StartupSequence(IStartupLock startupLock, DatabaseInitiali
             await database.InitialiseAsync(cancellationToken);
             await authority.RunAsync(cancellationToken);
             await accounts.EnsureOperatorAccountAsync(cancellationToken);
+            await products.EnsureBuiltInAsync(cancellationToken);
             await BootstrapAdministratorAsync(cancellationToken);
         }
         Ready = true;

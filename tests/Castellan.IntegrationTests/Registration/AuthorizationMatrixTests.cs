@@ -39,6 +39,14 @@ public abstract class AuthorizationMatrixTests<TServer>(TServer server, ITestOut
         var ownTenant = new Tenant(own, (await server.AddMemberAsync(own, "basic-user")).UserId);
         var otherTenant = new Tenant(other, (await server.AddMemberAsync(other, "basic-user")).UserId);
 
+        // Orders cost money: both tenants get ample credit, and each tenant's basic user places the orders awaiting approval.
+        var basicKeys = new Dictionary<string, HttpClient>();
+        foreach (var t in new[] { ownTenant, otherTenant })
+        {
+            await CreditAsync(t.AccountId);
+            basicKeys[t.AccountId] = server.KeyClient(await server.NewKeyAsync(t.AccountId, t.BasicUserId));
+        }
+
         var callers = new List<Caller>();
         foreach (var role in BuiltInRoles.All)
         {
@@ -90,6 +98,20 @@ public abstract class AuthorizationMatrixTests<TServer>(TServer server, ITestOut
                 var id = all.EnumerateArray().Single(a => a.GetProperty("name").GetString() == name).GetProperty("id").GetString();
                 return await c.Client.PostAsync($"/api/v1/accounts/{id}/approve", null);
             }, (r, op) => op && (r == OperatorRoles.Administrator || r == OperatorRoles.RaOfficer)),
+            new("POST /orders (in the tenant)", (c, t, _) => PlaceOrderAsync(c.Client, t.AccountId), (r, _) => Has(r, Permission.CertificatesRequest)),
+            new("GET /orders?account=", (c, t, _) => c.Client.GetAsync($"/api/v1/orders?account={t.AccountId}"), (r, _) => Has(r, Permission.OrdersViewOwn)),
+            new("GET /orders/{id} (another member's order)", async (c, t, _) =>
+                await c.Client.GetAsync($"/api/v1/orders/{await OrderIdAsync(basicKeys[t.AccountId], t.AccountId)}"), (r, _) => SeesAllOrders(r)),
+            new("POST /orders/{id}/approve", async (c, t, _) =>
+                await c.Client.PostAsync($"/api/v1/orders/{await OrderIdAsync(basicKeys[t.AccountId], t.AccountId)}/approve", null), (r, _) => Has(r, Permission.OrdersApprove)),
+            new("POST /orders/{id}/reject", async (c, t, _) =>
+                await c.Client.PostAsJsonAsync($"/api/v1/orders/{await OrderIdAsync(basicKeys[t.AccountId], t.AccountId)}/reject", new { reason = "matrix" }),
+                (r, _) => Has(r, Permission.OrdersApprove)),
+            new("POST /orders/{id}/cancel (another member's order)", async (c, t, _) =>
+                await c.Client.PostAsJsonAsync($"/api/v1/orders/{await OrderIdAsync(basicKeys[t.AccountId], t.AccountId)}/cancel", new { remarks = "matrix" }),
+                (r, _) => Has(r, Permission.OrdersManage)),
+            new("POST /accounts/{id}/products", (c, t, _) => c.Client.PostAsJsonAsync($"/api/v1/accounts/{t.AccountId}/products",
+                new { name = "Matrix " + Guid.NewGuid().ToString("N"), profileId = "tls-client", pricePerYearMinor = 100, currency = "USD" }), (r, _) => Has(r, Permission.ProductsManage)),
             new("GET /cas (CA endpoints stay operator-admin only)", (c, _, _) => c.Client.GetAsync("/api/v1/cas"), (r, op) => op && r == OperatorRoles.Administrator),
         };
 
@@ -114,6 +136,35 @@ public abstract class AuthorizationMatrixTests<TServer>(TServer server, ITestOut
         output.WriteLine($"{counted} calls: {callers.Count} callers x {cases.Count} endpoints x 2 tenants");
         Assert.True(failures.Length == 0, failures.ToString());
         Assert.NotEqual("", ownAdmin);
+    }
+
+    /// <summary>Seeing another member's order takes a permission over the account's orders, not just one's own.</summary>
+    private static bool SeesAllOrders(Role role) =>
+        Has(role, Permission.OrdersViewOwn) && (Has(role, Permission.OrdersViewAll) || Has(role, Permission.OrdersApprove) || Has(role, Permission.OrdersManage));
+
+    private async Task CreditAsync(string accountId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/billing/accounts/{accountId}/credits")
+        {
+            Content = JsonContent.Create(new { amountMinor = 100_000_000, currency = "USD", paymentReference = "matrix" }),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        using var response = await server.Client.SendAsync(request);
+        await Json(response, 201);
+    }
+
+    /// <summary>An order in the account, without a CSR (nothing is issued), placed by <paramref name="by"/>.</summary>
+    private static Task<HttpResponseMessage> PlaceOrderAsync(HttpClient by, string accountId)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders") { Content = JsonContent.Create(new { accountId, productId = "prd_tls_server" }) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        return by.SendAsync(request);
+    }
+
+    private static async Task<string> OrderIdAsync(HttpClient by, string accountId)
+    {
+        using var response = await PlaceOrderAsync(by, accountId);
+        return (await Json(response, 201)).GetProperty("id").GetString()!;
     }
 
     /// <summary>The account list is 200 for everyone with DashboardView; "success" for a tenant means the tenant is in it.</summary>

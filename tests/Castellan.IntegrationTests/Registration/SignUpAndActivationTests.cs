@@ -187,6 +187,17 @@ public sealed class RegistrationOpenApiTests(RegistrationServer server) : IClass
     [InlineData("/api/v1/accounts/{id}/roles", "post")]
     [InlineData("/api/v1/accounts/{id}/api-keys", "post")]
     [InlineData("/api/v1/api-keys/{id}", "delete")]
+    [InlineData("/api/v1/products", "get")]
+    [InlineData("/api/v1/products/{id}", "get")]
+    [InlineData("/api/v1/accounts/{id}/products", "post")]
+    [InlineData("/api/v1/orders", "post")]
+    [InlineData("/api/v1/orders", "get")]
+    [InlineData("/api/v1/orders/{id}", "get")]
+    [InlineData("/api/v1/orders/{id}/place", "post")]
+    [InlineData("/api/v1/orders/{id}/approve", "post")]
+    [InlineData("/api/v1/orders/{id}/reject", "post")]
+    [InlineData("/api/v1/orders/{id}/cancel", "post")]
+    [InlineData("/api/v1/orders/{id}/csr", "post")]
     public async Task Endpoint_is_documented_with_a_summary(string path, string method)
     {
         var doc = await server.Anonymous.GetFromJsonAsync<JsonElement>("/openapi/v1.json");

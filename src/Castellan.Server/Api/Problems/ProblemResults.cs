@@ -1,4 +1,5 @@
 using Castellan.Billing.Contracts;
+using Castellan.Registration.Contracts;
 
 namespace Castellan.Server.Api.Problems;
 
@@ -23,6 +24,11 @@ internal static class ProblemResults
         IdempotencyKeyReused e => Problem(422, "idempotency-key-reused", "The idempotency key was used for another request", e.Detail),
         AlreadyRefunded e => Problem(409, "already-refunded", "The order was already refunded", e.Detail),
         CurrencyMismatch e => Problem(422, "currency-mismatch", "The amount is in another currency than the balance", e.Detail),
+        // RFC 9110 15.5.3 reserves 402; an order that cannot be paid is exactly that, and nothing was kept.
+        OrderPaymentRefused { Cause: InsufficientCredit } e => Problem(402, "insufficient-credit", "The order cannot be paid: the balance is too low", e.Detail),
+        OrderPaymentRefused { Cause: SpendLimitExceeded } e => Problem(402, "spend-limit-exceeded", "The order cannot be paid: the group's spend limit would be exceeded", e.Detail),
+        OrderPaymentRefused e => Problem(422, "payment-refused", "The order cannot be paid", e.Detail),
+        OrderKeyReused e => Problem(409, "idempotency-key-reused", "The idempotency key was used for another order", e.Detail),
         _ => Problem(500, "internal", "Internal error", "The server could not complete the request."),
     };
 

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Castellan.Auditing;
+using Castellan.Authority.Hierarchy;
+using Castellan.Authority.Profiles;
+using Castellan.Registration.Access;
+using Castellan.Registration.Contracts;
+using Castellan.Registration.Roles;
+
+namespace Castellan.Registration.Products;
+
+public sealed record CreateProductRequest(
+    string? Name,
+    string? ProfileId,
+    string? IssuerId,
+    int? ValidityDays,
+    long? PricePerYearMinor,
+    string? Currency,
+    bool AutoApprove,
+    string? ApprovalMode,
+    string? ApprovalCriteria,
+    int? SansIncluded,
+    long? PricePerExtraSanMinor);
+
+/// <summary>The product catalogue: the operator's built-in products and each account's private products.</summary>
+public sealed class ProductService(IProductStore products, IAccountStore accounts, ProfileCatalog profiles, CaDirectory cas, IAuditLog audit, TimeProvider clock)
+{
+    /// <summary>Seeds the built-in catalogue at start; products already there are left as they are.</summary>
+    public async Task EnsureBuiltInAsync(CancellationToken ct)
+    {
+        foreach (var product in BuiltInProducts.All)
+        {
+            if (await products.GetAsync(product.Id, ct) is null) await products.AddAsync(product, ct);
+        }
+    }
+
+    /// <summary>Seed 003 "Creating a New Private PKI Product": an account adds a product for its own orders only.</summary>
+    public async Task<Result<Product>> CreateAsync(Caller caller, string accountId, CreateProductRequest r, RequestOrigin origin, CancellationToken ct)
+    {
+        var account = AccessPolicy.Authorize(caller, await accounts.GetAsync(accountId, ct), Permission.ProductsManage, accountId);
+        if (account.IsError) return account.Error;
+        var product = await ValidateAsync(r, accountId, ct);
+        if (product.IsError) return product.Error;
+        if (!await products.AddAsync(product.Value, ct)) return new Conflict("a product with that id already exists; retry");
+        await audit.AppendAsync(new AuditEvent(caller.Actor, "product.created", $"product:{product.Value.Id}",
+            JsonSerializer.Serialize(new { account = accountId, product = product.Value.Id, profile = product.Value.ProfileId, price = product.Value.PricePerYearMinor, currency = product.Value.Currency }),
+            origin.Address), ct);
+        return product.Value;
+    }
+
+    /// <summary>A product the caller can see: built-in, or private to an account the caller reaches. Others are not found.</summary>
+    public async Task<Result<Product>> GetAsync(Caller caller, string id, CancellationToken ct)
+    {
+        var product = await products.GetAsync(id, ct);
+        if (product is null || !await VisibleAsync(caller, product, ct)) return new NotFound("product", $"product '{id}' does not exist");
+        return product;
+    }
+
+    /// <summary>The built-in products and the private products of <paramref name="accountId"/> (the caller's own account by default).</summary>
+    public async Task<Result<List<Product>>> ListAsync(Caller caller, string? accountId, CancellationToken ct)
+    {
+        var id = string.IsNullOrEmpty(accountId) ? caller.AccountId : accountId;
+        var account = AccessPolicy.Authorize(caller, await accounts.GetAsync(id, ct), Permission.DashboardView, id);
+        if (account.IsError) return account.Error;
+        return (await products.ListAsync(id, ct)).ToList();
+    }
+
+    /// <summary>Whether an order in <paramref name="account"/> may use <paramref name="product"/>.</summary>
+    public static bool AvailableTo(Product product, Account account) => product.AccountId is null || product.AccountId == account.Id;
+
+    public static string Name(ApprovalMode mode) => mode.ToString().ToLowerInvariant();
+
+    internal static Result<ApprovalMode> ParseApprovalMode(string? mode) => mode?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "manual" => ApprovalMode.Manual,
+        "automatic" => ApprovalMode.Automatic,
+        "api" => ApprovalMode.Api,
+        _ => new MalformedInput("'approvalMode' must be manual, automatic or api"),
+    };
+
+    private async Task<bool> VisibleAsync(Caller caller, Product product, CancellationToken ct) =>
+        product.AccountId is null || AccessPolicy.On(caller, await accounts.GetAsync(product.AccountId, ct) ?? Unknown) is not null;
+
+    private static readonly Account Unknown = new("", "", AccountKind.Retail, "", null, AccountStatus.Suspended, DateTimeOffset.MinValue);
+
+    private async Task<Result<Product>> ValidateAsync(CreateProductRequest r, string accountId, CancellationToken ct)
+    {
+        var name = Users.Fields.Name(r.Name, "name");
+        if (name.IsError) return name.Error;
+        var profile = await profiles.FindAsync(r.ProfileId, ct);
+        if (profile.IsError) return profile.Error;
+        if (profile.Value.IsCa) return new PolicyViolation("product.profile", "a product issues subscriber certificates, not CA certificates");
+        if (r.IssuerId is { Length: > 0 } issuerId && await cas.FindAsync(issuerId, ct) is null) return new NotFound("ca", $"CA '{issuerId}' does not exist");
+        var days = r.ValidityDays ?? profile.Value.EffectiveDefaultValidityDays;
+        if (days < 1 || days > profile.Value.MaxValidityDays)
+            return new PolicyViolation("product.validity", $"'validityDays' must be 1 to {profile.Value.MaxValidityDays} for profile '{profile.Value.Id}'");
+        if (r.PricePerYearMinor is not { } price || price < 0) return new MalformedInput("'pricePerYearMinor' is required and cannot be negative");
+        var currency = r.Currency?.Trim().ToUpperInvariant();
+        if (!Billing.Contracts.Money.IsCurrencyCode(currency)) return new MalformedInput("'currency' must be an ISO 4217 code such as USD");
+        var mode = ParseApprovalMode(r.ApprovalMode);
+        if (mode.IsError) return mode.Error;
+        var criteria = string.IsNullOrWhiteSpace(r.ApprovalCriteria) ? null : r.ApprovalCriteria.Trim();
+        // Automatic issuance without a stated reason would be unreviewable; the criteria are kept with the product and audited.
+        if (mode.Value == ApprovalMode.Automatic && criteria is null)
+            return new MalformedInput("'approvalCriteria' is required for automatic approval: record what makes issuing without review safe");
+        if (criteria is { Length: > 500 }) return new MalformedInput("'approvalCriteria' is longer than 500 characters");
+        var included = r.SansIncluded ?? 1;
+        if (included < 0 || included > profile.Value.MaxSans) return new PolicyViolation("product.sans", $"'sansIncluded' must be 0 to {profile.Value.MaxSans}");
+        var extra = r.PricePerExtraSanMinor ?? 0;
+        if (extra < 0) return new MalformedInput("'pricePerExtraSanMinor' cannot be negative");
+        return new Product(Ids.New("prd"), accountId, name.Value, profile.Value.Id, string.IsNullOrEmpty(r.IssuerId) ? null : r.IssuerId, days, price, currency!,
+            r.AutoApprove, mode.Value, criteria, included, extra, clock.GetUtcNow());
+    }
+}

@@ -1,0 +1,28 @@
+using Castellan.Registration.Contracts;
+using Castellan.Registration.Orders;
+using Castellan.Registration.Products;
+
+namespace Castellan.Server.Api.Registration;
+
+public sealed record ProductView(string Id, string? AccountId, bool BuiltIn, string Name, string ProfileId, string? IssuerId, int ValidityDays,
+    long PricePerYearMinor, string Currency, bool AutoApprove, string ApprovalMode, string? ApprovalCriteria, int SansIncluded, long PricePerExtraSanMinor)
+{
+    public static ProductView From(Product p) => new(p.Id, p.AccountId, p.BuiltIn, p.Name, p.ProfileId, p.IssuerId, p.ValidityDays, p.PricePerYearMinor,
+        p.Currency, p.AutoApprove, ProductService.Name(p.ApprovalMode), p.ApprovalCriteria, p.SansIncluded, p.PricePerExtraSanMinor);
+}
+
+/// <summary>An order as the API shows it: <c>status</c> is the stable code, <c>statusLabel</c> the seed's wording.</summary>
+public sealed record OrderView(string Id, string AccountId, string? GroupId, string ProductId, string Status, string StatusLabel, bool HasCsr,
+    IReadOnlyList<string> Sans, string? Subject, int ValidityDays, string? Remarks, IReadOnlyList<string> ReportingTags, IReadOnlyList<string> AdditionalRecipients,
+    long PriceMinor, string Currency, string PlacedBy, string? DebitJournalId, string? CertificateSerial, string? StatusReason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static OrderView From(Order o) => new(o.Id, o.AccountId, o.GroupId, o.ProductId, OrderService.Code(o.Status), o.Status.Display(), o.Csr is not null,
+        o.Sans, o.Subject, o.ValidityDays, o.Remarks, o.ReportingTags, o.AdditionalRecipients, o.PriceMinor, o.Currency, o.PlacedBy, o.DebitJournalId,
+        o.CertificateSerial, o.StatusReason, o.CreatedAt, o.UpdatedAt);
+}
+
+public sealed record OrderPageView(IReadOnlyList<OrderView> Items, int Total, int Page, int PageSize);
+
+public sealed record ReasonBody(string? Reason, string? Remarks);
+
+public sealed record CsrBody(string? Csr);

@@ -1,0 +1,47 @@
+using Castellan.Registration.Contracts;
+using Castellan.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Castellan.Storage.Stores.Registration;
+
+internal sealed class ProductStore(IDbContextFactory<CastellanDb> factory) : IProductStore
+{
+    public async Task<bool> AddAsync(Product p, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        db.Products.Add(new ProductRow
+        {
+            Id = p.Id, AccountId = p.AccountId, Name = p.Name, ProfileId = p.ProfileId, IssuerId = p.IssuerId, ValidityDays = p.ValidityDays,
+            PricePerYearMinor = p.PricePerYearMinor, Currency = p.Currency, AutoApprove = p.AutoApprove, ApprovalMode = p.ApprovalMode.ToString(),
+            ApprovalCriteria = p.ApprovalCriteria, SansIncluded = p.SansIncluded, PricePerExtraSanMinor = p.PricePerExtraSanMinor, CreatedAt = Time.Ms(p.CreatedAt),
+        });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException e) when (UniqueViolation.Is(e))
+        {
+            return false;
+        }
+    }
+
+    public async Task<Product?> GetAsync(string id, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var row = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+        return row is null ? null : FromRow(row);
+    }
+
+    public async Task<IReadOnlyList<Product>> ListAsync(string? accountId, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var rows = await db.Products.AsNoTracking().Where(p => p.AccountId == null || p.AccountId == accountId)
+            .OrderBy(p => p.AccountId != null).ThenBy(p => p.Name).ThenBy(p => p.Id).ToListAsync(ct);
+        return rows.Select(FromRow).ToList();
+    }
+
+    private static Product FromRow(ProductRow r) => new(r.Id, r.AccountId, r.Name, r.ProfileId, r.IssuerId, r.ValidityDays, r.PricePerYearMinor, r.Currency,
+        r.AutoApprove, Enum.TryParse<ApprovalMode>(r.ApprovalMode, out var mode) ? mode : ApprovalMode.Manual, r.ApprovalCriteria, r.SansIncluded,
+        r.PricePerExtraSanMinor, Time.At(r.CreatedAt));
+}
