@@ -168,6 +168,7 @@ public sealed class TbsView
         Oids.SubjectKeyIdentifier => new X509SubjectKeyIdentifierExtension(new AsnEncodedData(oid, value), critical),
         Oids.AuthorityKeyIdentifier => new X509AuthorityKeyIdentifierExtension(value, critical),
         Oids.SubjectAltName => new X509SubjectAlternativeNameExtension(value, critical),
+        Oids.AuthorityInfoAccess => new X509AuthorityInformationAccessExtension(value, critical),
         _ => new X509Extension(oid, value, critical),
     };
 
