@@ -17,6 +17,8 @@ public static class RegistrationServiceCollectionExtensions
         services.AddOptions<RegistrationOptions>().BindConfiguration("Castellan:Registration");
         services.AddSingleton<RoleCatalog>();
         services.AddSingleton<ActivationLinks>();
+        services.AddSingleton<CallerCache>();
+        services.AddSingleton<Castellan.Authority.Coordination.IAccessChangeListener>(sp => sp.GetRequiredService<CallerCache>());
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<UserService>();

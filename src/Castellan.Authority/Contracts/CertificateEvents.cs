@@ -2,8 +2,12 @@ using System.Threading.Channels;
 
 namespace Castellan.Authority.Contracts;
 
-/// <summary>A certificate was issued, revoked or released; OCSP pre-signing and CRL publication listen.</summary>
-public readonly record struct CertificateStatusChanged(string CaId, SerialNumber Serial);
+/// <summary>
+/// A certificate was issued, revoked or released; OCSP pre-signing and CRL publication listen. Issuance passes the
+/// record it has just committed as <paramref name="Committed"/>, so a listener need not read it back from the database;
+/// other changes leave it null and listeners read the current row.
+/// </summary>
+public readonly record struct CertificateStatusChanged(string CaId, SerialNumber Serial, IssuedCertificate? Committed = null);
 
 /// <summary>In-process fan-out of status changes. Bounded and lossy by design: a dropped event only means the
 /// OCSP response is signed on first request instead of in advance; the periodic refresh catches everything.</summary>

@@ -7,6 +7,9 @@ public enum ChangeKind
 
     /// <summary>A CA was created, imported, disabled, rotated or got a new OCSP responder: the CA directory is stale.</summary>
     CertificateAuthority = 2,
+
+    /// <summary>An API key was revoked, or a user, membership or account changed: cached API-key callers are stale.</summary>
+    Access = 3,
 }
 
 /// <summary>One committed change, at <paramref name="Position"/> in the feed.</summary>

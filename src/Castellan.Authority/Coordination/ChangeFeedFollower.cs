@@ -10,10 +10,11 @@ namespace Castellan.Authority.Coordination;
 /// <summary>
 /// Keeps this node's caches in step with changes other nodes commit to the shared database: polls the change feed
 /// and drops the CA directory and the pre-signed OCSP answers that a change made stale. A revocation on another node
-/// is answered "revoked" here within one poll interval plus one signature.
+/// is answered "revoked" here within one poll interval plus one signature; a revoked API key or deactivated user is
+/// refused here within one poll interval.
 /// </summary>
 public sealed class ChangeFeedFollower(IChangeFeed feed, CaDirectory cas, OcspResponseCache ocsp, CertificateEvents events,
-    IOptions<AuthorityOptions> options, TimeProvider clock, ILogger<ChangeFeedFollower> log) : BackgroundService
+    IEnumerable<IAccessChangeListener> accessListeners, IOptions<AuthorityOptions> options, TimeProvider clock, ILogger<ChangeFeedFollower> log) : BackgroundService
 {
     private const int BatchSize = 500;
     private long _position;
@@ -59,9 +60,11 @@ public sealed class ChangeFeedFollower(IChangeFeed feed, CaDirectory cas, OcspRe
         {
             var batch = await feed.ReadAfterAsync(Position, BatchSize, ct);
             var caChanged = false;
+            var accessChanged = false;
             foreach (var change in batch)
             {
                 if (change.Kind == ChangeKind.CertificateAuthority) caChanged = true;
+                else if (change.Kind == ChangeKind.Access) accessChanged = true;
                 else if (change.Kind == ChangeKind.CertificateStatus && change.Serial is { } serial)
                 {
                     // Drop first, so no stale "good" is served while the new answer is being signed.
@@ -71,6 +74,10 @@ public sealed class ChangeFeedFollower(IChangeFeed feed, CaDirectory cas, OcspRe
                 Interlocked.Exchange(ref _position, change.Position);
             }
             if (caChanged) cas.Invalidate();
+            if (accessChanged)
+            {
+                foreach (var listener in accessListeners) listener.AccessChanged();
+            }
             applied += batch.Count;
             if (batch.Count < BatchSize) return applied;
         }

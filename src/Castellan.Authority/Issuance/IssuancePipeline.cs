@@ -82,7 +82,7 @@ public sealed class IssuancePipeline(
                 await certificates.CompleteAsync(template.Serial, der, CancellationToken.None);
                 await audit.AppendAsync(entry, CancellationToken.None);
             }
-            events.Publish(new CertificateStatusChanged(issued.CaId, issued.Serial));
+            events.Publish(new CertificateStatusChanged(issued.CaId, issued.Serial, issued));
             return issued;
         }
         throw new InvalidOperationException($"no unused serial after {SerialAttempts} random draws; the CSPRNG or the store is broken");

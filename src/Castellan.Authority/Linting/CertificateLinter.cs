@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Castellan.Authority.Contracts;
-using Castellan.Authority.Encoding;
 using Castellan.Authority.Linting.CabfBr;
 using Castellan.Authority.Linting.Rfc5280;
 
@@ -13,8 +11,6 @@ namespace Castellan.Authority.Linting;
 /// </summary>
 public sealed class CertificateLinter(TimeProvider clock)
 {
-    private static readonly byte[] PlaceholderSignature = [0x00];
-
     private readonly ILintRule[] _rules =
     [
         new SerialNumberRule(),
@@ -39,22 +35,19 @@ public sealed class CertificateLinter(TimeProvider clock)
 
     public LintFailure? Check(byte[] tbs, ReadOnlyMemory<byte> signatureAlgorithm, CertificateProfile profile, bool selfSigned)
     {
-        X509Certificate2 parsed;
+        TbsView parsed;
         try
         {
-            parsed = X509CertificateLoader.LoadCertificate(ExtensionEncoder.AssembleSigned(tbs, signatureAlgorithm.Span, PlaceholderSignature));
+            parsed = TbsView.Parse(tbs);
         }
         catch (CryptographicException e)
         {
             return new LintFailure("rfc5280.der", "the to-be-signed certificate is not valid DER: " + e.Message);
         }
-        using (parsed)
+        var context = new LintContext(parsed, tbs, profile, selfSigned);
+        foreach (var rule in _rules)
         {
-            var context = new LintContext(parsed, tbs, profile, selfSigned);
-            foreach (var rule in _rules)
-            {
-                if (rule.Check(context) is { } failure) return new LintFailure(rule.Id, $"lint {rule.Id}: {failure}");
-            }
+            if (rule.Check(context) is { } failure) return new LintFailure(rule.Id, $"lint {rule.Id}: {failure}");
         }
         return null;
     }

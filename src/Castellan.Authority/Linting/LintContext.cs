@@ -4,12 +4,12 @@ using Castellan.Authority.Contracts;
 namespace Castellan.Authority.Linting;
 
 /// <summary>
-/// What a lint rule sees: the exact to-be-signed certificate (parsed from the TBS bytes wrapped with a placeholder
-/// signature, which is never published) and the profile it was issued under.
+/// What a lint rule sees: the exact to-be-signed certificate (the TBS bytes, read once into a <see cref="TbsView"/>)
+/// and the profile it was issued under.
 /// </summary>
-public sealed class LintContext(X509Certificate2 certificate, byte[] tbs, CertificateProfile profile, bool selfSigned)
+public sealed class LintContext(TbsView certificate, byte[] tbs, CertificateProfile profile, bool selfSigned)
 {
-    public X509Certificate2 Certificate { get; } = certificate;
+    public TbsView Certificate { get; } = certificate;
     public byte[] Tbs { get; } = tbs;
     public CertificateProfile Profile { get; } = profile;
     public bool SelfSigned { get; } = selfSigned;

@@ -23,7 +23,8 @@ public sealed class OcspPresigningService(CertificateEvents events, OcspResponde
                 // A status change makes every cached answer for the serial stale, including ones under a CertID form
                 // (e.g. SHA-256) that pre-signing below does not replace.
                 cache.RemoveSerial(change.Serial.Hex);
-                var cert = await certificates.GetAsync(change.Serial, stoppingToken);
+                // Issuance hands over the row it committed; a revocation or release is read back for its new status.
+                var cert = change.Committed ?? await certificates.GetAsync(change.Serial, stoppingToken);
                 if (cert is not null) await responder.PresignAsync(cert, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -14,9 +14,10 @@ public sealed record CreateApiKeyRequest(string? Name, string? UserId);
 /// Issues and checks API keys. A key is 256 random bits, so a plain SHA-256 is a sufficient one-way hash at rest
 /// (a slow KDF protects low-entropy passwords, not random keys) and lets every request be checked in microseconds.
 /// A user's key is scoped to one membership and resolved on every request: deactivating the user or the membership,
-/// suspending the account or changing the role takes effect on the next request.
+/// suspending the account or changing the role takes effect on the next request: resolved callers are cached for at
+/// most a second, and the stores empty that cache on every such change (<see cref="CallerCache"/>).
 /// </summary>
-public sealed class ApiKeyService(IApiKeyStore store, IAuditLog audit, TimeProvider clock, IUserStore users, IAccountStore accounts, RoleCatalog roles)
+public sealed class ApiKeyService(IApiKeyStore store, IAuditLog audit, TimeProvider clock, IUserStore users, IAccountStore accounts, RoleCatalog roles, CallerCache callers)
 {
     private const string Prefix = "cstl_";
 
@@ -109,7 +110,17 @@ public sealed class ApiKeyService(IApiKeyStore store, IAuditLog audit, TimeProvi
     public async Task<Caller?> AuthenticateAsync(string? secret, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(secret) || secret.Length > 200) return null;
-        var key = await store.FindByHashAsync(Hash(secret), ct);
+        var hash = Hash(secret);
+        if (callers.TryGet(hash, out var cached)) return cached;
+        var generation = callers.Generation;
+        var caller = await ResolveAsync(hash, ct);
+        if (caller is not null) callers.Put(hash, caller, generation);
+        return caller;
+    }
+
+    private async Task<Caller?> ResolveAsync(string hash, CancellationToken ct)
+    {
+        var key = await store.FindByHashAsync(hash, ct);
         if (key is null || key.RevokedAt is not null) return null;
         if (key.UserId is null)
         {

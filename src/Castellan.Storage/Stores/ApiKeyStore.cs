@@ -1,10 +1,11 @@
+using Castellan.Authority.Coordination;
 using Castellan.Registration.Contracts;
 using Castellan.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace Castellan.Storage.Stores;
 
-internal sealed class ApiKeyStore(IDbContextFactory<CastellanDb> factory) : IApiKeyStore
+internal sealed class ApiKeyStore(IDbContextFactory<CastellanDb> factory, TimeProvider clock, IEnumerable<IAccessChangeListener> callers) : IApiKeyStore
 {
     public async Task<bool> AddAsync(ApiKey key, CancellationToken ct)
     {
@@ -43,7 +44,9 @@ internal sealed class ApiKeyStore(IDbContextFactory<CastellanDb> factory) : IApi
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var ms = Time.Ms(at);
-        return await db.ApiKeys.Where(k => k.Id == id && k.RevokedAt == null).ExecuteUpdateAsync(u => u.SetProperty(k => k.RevokedAt, ms), ct) == 1;
+        return await ChangeLog.CommitAccessChangeAsync(db, async () =>
+            await db.ApiKeys.Where(k => k.Id == id && k.RevokedAt == null).ExecuteUpdateAsync(u => u.SetProperty(k => k.RevokedAt, ms), ct) == 1,
+            clock, callers, ct);
     }
 
     private static ApiKey FromRow(ApiKeyRow r) => new(r.Id, r.Name, r.Hash, r.Role, Time.At(r.CreatedAt), Time.At(r.RevokedAt), r.UserId, r.AccountId);

@@ -1,4 +1,5 @@
 using Castellan.Authority.Contracts;
+using Castellan.Authority.Coordination;
 using Castellan.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,6 +23,26 @@ internal static class ChangeLog
 
     public static void Add(CastellanDb db, ChangeKind kind, string caId, string? serialHex, DateTimeOffset at) =>
         db.StatusChanges.Add(new StatusChangeRow { At = Time.Ms(at), Kind = (int)kind, CaId = caId, Serial = serialHex });
+
+    /// <summary>
+    /// Commits <paramref name="change"/> (which returns whether it changed anything) together with an
+    /// <see cref="ChangeKind.Access"/> entry, then tells this node's caller caches at once; other nodes learn of it
+    /// from the feed. Returns what <paramref name="change"/> returned; nothing is written when it returns false.
+    /// </summary>
+    public static async Task<bool> CommitAccessChangeAsync(CastellanDb db, Func<Task<bool>> change, TimeProvider clock,
+        IEnumerable<IAccessChangeListener> listeners, CancellationToken ct)
+    {
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await LockAsync(db, ct);
+            if (!await change()) return false;
+            Add(db, ChangeKind.Access, "", null, clock.GetUtcNow());
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        foreach (var listener in listeners) listener.AccessChanged();
+        return true;
+    }
 }
 
 internal sealed class ChangeFeed(IDbContextFactory<CastellanDb> factory) : IChangeFeed

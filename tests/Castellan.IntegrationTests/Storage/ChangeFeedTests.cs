@@ -4,6 +4,8 @@ using Castellan.Authority.Contracts;
 using Castellan.Authority.Coordination;
 using Castellan.Authority.Ocsp;
 using Castellan.IntegrationTests.Support;
+using Castellan.Registration.Access;
+using Castellan.Registration.Contracts;
 
 namespace Castellan.IntegrationTests.Storage;
 
@@ -59,6 +61,39 @@ public abstract class ChangeFeedTests<TServer>(TServer server) : IClassFixture<T
 
         Assert.False(cache.TryGet(sha256Key, DateTimeOffset.UtcNow, out _), "a stale cached answer survived the change feed");
         Assert.Equal(await server.Get<IChangeFeed>().HeadAsync(CancellationToken.None), follower.Position);
+    }
+
+    [Fact]
+    public async Task A_key_revocation_is_an_access_entry_and_empties_caller_caches_here_at_once_and_on_following_nodes()
+    {
+        var keys = server.Get<ApiKeyService>();
+        var callers = server.Get<CallerCache>();
+        var feed = server.Get<IChangeFeed>();
+        var follower = server.Get<ChangeFeedFollower>();
+        var (key, secret) = await keys.CreateAsync("feed-cache", Roles.OperatorAdministrator, "test", CancellationToken.None);
+        Assert.NotNull(await keys.AuthenticateAsync(secret, CancellationToken.None));
+        Assert.True(callers.TryGet(ApiKeyService.Hash(secret), out _), "the resolved caller was not cached");
+        await follower.PollAsync(CancellationToken.None);
+        var start = await feed.HeadAsync(CancellationToken.None);
+
+        Assert.True(await server.Get<IApiKeyStore>().RevokeAsync(key.Id, DateTimeOffset.UtcNow, CancellationToken.None));
+
+        // This node: emptied by the store at commit, so the very next request reads the revoked key.
+        Assert.False(callers.TryGet(ApiKeyService.Hash(secret), out _));
+        Assert.Null(await keys.AuthenticateAsync(secret, CancellationToken.None));
+        var entries = await feed.ReadAfterAsync(start, 100, CancellationToken.None);
+        Assert.Contains(entries, e => e.Kind == ChangeKind.Access);
+
+        // Another node still holds the caller it resolved before the revocation; reading the feed drops it.
+        var other = new Caller(key.Id, key.Name, key.Role) { IsOperator = true };
+        callers.Put(ApiKeyService.Hash(secret), other, callers.Generation);
+        Assert.True(await follower.PollAsync(CancellationToken.None) >= 1);
+        Assert.False(callers.TryGet(ApiKeyService.Hash(secret), out _), "a cached caller survived an access change in the feed");
+
+        // A refused revocation (already revoked) writes no entry.
+        var head = await feed.HeadAsync(CancellationToken.None);
+        Assert.False(await server.Get<IApiKeyStore>().RevokeAsync(key.Id, DateTimeOffset.UtcNow, CancellationToken.None));
+        Assert.Equal(head, await feed.HeadAsync(CancellationToken.None));
     }
 }
 

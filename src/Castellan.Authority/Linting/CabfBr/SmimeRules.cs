@@ -20,6 +20,8 @@ internal sealed class SmimeValidityRule : ILintRule
 /// <summary>S/MIME BR 7.1.2.3 (mailbox-validated strict): only rfc822Name SANs, EKU exactly emailProtection.</summary>
 internal sealed class SmimeMailboxOnlyRule : ILintRule
 {
+    private const string EmailAddressOid = "1.2.840.113549.1.9.1";
+
     public string Id => "cabf.smime.mailbox";
 
     public string? Check(LintContext c)
@@ -32,9 +34,12 @@ internal sealed class SmimeMailboxOnlyRule : ILintRule
         var eku = c.Extension<X509EnhancedKeyUsageExtension>(Oids.ExtendedKeyUsage);
         var ekus = eku?.EnhancedKeyUsages.Cast<System.Security.Cryptography.Oid>().Select(o => o.Value).ToList() ?? [];
         if (ekus.Count != 1 || ekus[0] != Oids.EmailProtection) return "the strict profile allows only the emailProtection EKU";
-        var email = c.Certificate.GetNameInfo(X509NameType.EmailName, false);
-        if (!string.IsNullOrEmpty(email) && !names.Any(n => string.Equals(n.Value, email, StringComparison.OrdinalIgnoreCase)))
-            return $"subject email '{email}' is not among the SANs";
+        // Every subject emailAddress, not only the one X509Certificate2.GetNameInfo would pick (the last).
+        foreach (var email in c.Certificate.Attributes(EmailAddressOid).Append(c.Certificate.GetNameInfo(X509NameType.EmailName, false)))
+        {
+            if (!string.IsNullOrEmpty(email) && !names.Any(n => string.Equals(n.Value, email, StringComparison.OrdinalIgnoreCase)))
+                return $"subject email '{email}' is not among the SANs";
+        }
         return null;
     }
 }

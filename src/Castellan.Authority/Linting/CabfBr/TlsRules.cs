@@ -105,16 +105,23 @@ internal sealed class TlsNoInternalNamesRule : ILintRule
 /// <summary>BR 7.1.4.3: a subject commonName, if present, is one of the SAN values.</summary>
 internal sealed class TlsCommonNameInSansRule : ILintRule
 {
+    private const string CommonNameOid = "2.5.4.3";
+
     public string Id => "cabf.br.cn-in-san";
 
     public string? Check(LintContext c)
     {
         if (c.Profile.Trust != TrustStyle.PublicTls) return null;
-        var cn = c.Certificate.GetNameInfo(X509NameType.SimpleName, false);
-        if (string.IsNullOrEmpty(cn)) return null;
         var ext = c.Extension<X509SubjectAlternativeNameExtension>(Oids.SubjectAltName);
         var names = ext is null ? [] : SanList.Read(ext);
-        return names.Any(n => string.Equals(n.Value, cn, StringComparison.OrdinalIgnoreCase)) ? null : $"commonName '{cn}' is not among the SANs";
+        // Every commonName, not only the one X509Certificate2.GetNameInfo would pick (the last), plus that pick itself,
+        // which falls back to other attributes when there is no commonName.
+        foreach (var cn in c.Certificate.Attributes(CommonNameOid).Append(c.Certificate.GetNameInfo(X509NameType.SimpleName, false)))
+        {
+            if (string.IsNullOrEmpty(cn)) continue;
+            if (!names.Any(n => string.Equals(n.Value, cn, StringComparison.OrdinalIgnoreCase))) return $"commonName '{cn}' is not among the SANs";
+        }
+        return null;
     }
 }
 

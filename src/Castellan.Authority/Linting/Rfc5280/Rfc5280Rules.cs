@@ -44,7 +44,7 @@ internal sealed class ProfileValidityRule : ILintRule
 
 internal static class ValidityDays
 {
-    public static double Of(X509Certificate2 cert) =>
+    public static double Of(TbsView cert) =>
         (cert.NotAfter.ToUniversalTime() - cert.NotBefore.ToUniversalTime()).TotalSeconds / 86400.0 + 1.0 / 86400.0;
 }
 

@@ -1,10 +1,11 @@
+using Castellan.Authority.Coordination;
 using Castellan.Registration.Contracts;
 using Castellan.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace Castellan.Storage.Stores.Registration;
 
-internal sealed class AccountStore(IDbContextFactory<CastellanDb> factory) : IAccountStore
+internal sealed class AccountStore(IDbContextFactory<CastellanDb> factory, TimeProvider clock, IEnumerable<IAccessChangeListener> callers) : IAccountStore
 {
     public async Task<bool> AddAsync(Account a, CancellationToken ct)
     {
@@ -44,8 +45,8 @@ internal sealed class AccountStore(IDbContextFactory<CastellanDb> factory) : IAc
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         // One conditional UPDATE, so two racing approvals cannot both succeed.
-        return await db.Accounts.Where(a => a.Id == id && a.Status == (int)from)
-            .ExecuteUpdateAsync(u => u.SetProperty(a => a.Status, (int)to), ct) == 1;
+        return await ChangeLog.CommitAccessChangeAsync(db, async () => await db.Accounts.Where(a => a.Id == id && a.Status == (int)from)
+            .ExecuteUpdateAsync(u => u.SetProperty(a => a.Status, (int)to), ct) == 1, clock, callers, ct);
     }
 
     private static Account FromRow(AccountRow r) =>

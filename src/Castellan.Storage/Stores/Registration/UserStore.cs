@@ -1,10 +1,11 @@
+using Castellan.Authority.Coordination;
 using Castellan.Registration.Contracts;
 using Castellan.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace Castellan.Storage.Stores.Registration;
 
-internal sealed class UserStore(IDbContextFactory<CastellanDb> factory) : IUserStore
+internal sealed class UserStore(IDbContextFactory<CastellanDb> factory, TimeProvider clock, IEnumerable<IAccessChangeListener> callers) : IUserStore
 {
     public async Task<bool> AddAsync(User user, CancellationToken ct)
     {
@@ -38,23 +39,29 @@ internal sealed class UserStore(IDbContextFactory<CastellanDb> factory) : IUserS
     public async Task UpdateAsync(User user, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        var row = await db.Users.FirstOrDefaultAsync(u => u.Id == user.Id, ct) ?? throw new InvalidOperationException($"user '{user.Id}' does not exist");
-        ToRow(user, row);
-        await db.SaveChangesAsync(ct);
+        await ChangeLog.CommitAccessChangeAsync(db, async () =>
+        {
+            var row = await db.Users.FirstOrDefaultAsync(u => u.Id == user.Id, ct) ?? throw new InvalidOperationException($"user '{user.Id}' does not exist");
+            ToRow(user, row);
+            return true;
+        }, clock, callers, ct);
     }
 
     public async Task SaveMembershipAsync(Membership m, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        var row = await db.Memberships.FirstOrDefaultAsync(x => x.UserId == m.UserId && x.AccountId == m.AccountId, ct);
-        if (row is null)
+        await ChangeLog.CommitAccessChangeAsync(db, async () =>
         {
-            row = new MembershipRow { UserId = m.UserId, AccountId = m.AccountId, CreatedAt = Time.Ms(m.CreatedAt) };
-            db.Memberships.Add(row);
-        }
-        row.RoleId = m.RoleId;
-        row.Status = (int)m.Status;
-        await db.SaveChangesAsync(ct);
+            var row = await db.Memberships.FirstOrDefaultAsync(x => x.UserId == m.UserId && x.AccountId == m.AccountId, ct);
+            if (row is null)
+            {
+                row = new MembershipRow { UserId = m.UserId, AccountId = m.AccountId, CreatedAt = Time.Ms(m.CreatedAt) };
+                db.Memberships.Add(row);
+            }
+            row.RoleId = m.RoleId;
+            row.Status = (int)m.Status;
+            return true;
+        }, clock, callers, ct);
     }
 
     public async Task<Membership?> GetMembershipAsync(string userId, string accountId, CancellationToken ct)
