@@ -56,8 +56,9 @@ internal sealed class CaStore(IDbContextFactory<CastellanDb> factory, TimeProvid
     public async Task<long> NextCrlNumberAsync(string caId, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
+        // Opened through EF so SqlitePragmas configures the connection if the pool makes a new one.
+        await db.Database.OpenConnectionAsync(ct);
         var connection = db.Database.GetDbConnection();
-        await connection.OpenAsync(ct);
         await using DbCommand command = connection.CreateCommand();
         // One statement: concurrent publishers on several nodes still get distinct, increasing numbers.
         command.CommandText = "UPDATE cas SET \"CrlNumber\" = \"CrlNumber\" + 1 WHERE \"Id\" = @id RETURNING \"CrlNumber\"";

@@ -20,15 +20,16 @@ public sealed class SqlitePragmaTests(SqliteServer server) : IClassFixture<Sqlit
         for (var i = 0; i < 12; i++)
         {
             await using var db = await factory.CreateDbContextAsync();
+            // Opened through EF, as the stores open it: that is where the interceptor runs.
+            await db.Database.OpenConnectionAsync();
             var connection = (SqliteConnection)db.Database.GetDbConnection();
-            await connection.OpenAsync();
             // Same native handle as an earlier open: the pool reused a physical connection and the interceptor skipped it.
             if (!handles.Add(connection.Handle!)) opens++;
             Assert.Equal(2L, await ScalarAsync(connection, "PRAGMA synchronous"));
             Assert.Equal(30000L, await ScalarAsync(connection, "PRAGMA busy_timeout"));
             Assert.Equal(1L, await ScalarAsync(connection, "PRAGMA foreign_keys"));
             Assert.Equal("wal", await ScalarAsync(connection, "PRAGMA journal_mode"));
-            await connection.CloseAsync();
+            await db.Database.CloseConnectionAsync();
         }
         Assert.True(opens > 0, "the pool never handed back a physical connection, so reuse was not tested");
     }
