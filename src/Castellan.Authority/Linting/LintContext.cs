@@ -14,7 +14,7 @@ public sealed class LintContext(TbsView certificate, byte[] tbs, CertificateProf
     public CertificateProfile Profile { get; } = profile;
     public bool SelfSigned { get; } = selfSigned;
 
-    public T? Extension<T>(string oid) where T : X509Extension => Certificate.Extensions[oid] as T;
+    public T? Extension<T>(string oid) where T : X509Extension => Certificate.Extension(oid) as T;
 }
 
 /// <summary>One rule. <see cref="Id"/> names the rule in errors: "rfc5280.serial.length", "cabf.br.validity" …</summary>

@@ -41,6 +41,20 @@ public sealed class TbsView
     public PublicKey PublicKey { get; }
     public X509ExtensionCollection Extensions { get; }
 
+    /// <summary>
+    /// The extension with this dotted OID, or null. Compares <see cref="Oid.Value"/> directly: the collection's string
+    /// indexer first resolves its argument as a friendly name through OpenSSL (OBJ lookup), a native call per rule per
+    /// certificate that showed in the issuance trace.
+    /// </summary>
+    public X509Extension? Extension(string oid)
+    {
+        foreach (var extension in Extensions)
+        {
+            if (extension.Oid?.Value == oid) return extension;
+        }
+        return null;
+    }
+
     /// <summary>Reads a TBSCertificate; throws <see cref="CryptographicException"/> when it is not valid DER of that shape.</summary>
     public static TbsView Parse(byte[] tbs)
     {
@@ -119,7 +133,7 @@ public sealed class TbsView
         {
             if (Attributes(oid).LastOrDefault() is { } value) return value;
         }
-        if (Extensions[Oids.SubjectAltName] is X509SubjectAlternativeNameExtension san)
+        if (Extension(Oids.SubjectAltName) is X509SubjectAlternativeNameExtension san)
         {
             if (type == X509NameType.SimpleName) return san.EnumerateDnsNames().FirstOrDefault() ?? "";
             return Encoding.GeneralNames.ReadEmailsAndUris(san.RawData).Where(n => n.Type == SanType.Email).Select(n => n.Value).FirstOrDefault() ?? "";

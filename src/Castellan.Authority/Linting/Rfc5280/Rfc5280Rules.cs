@@ -97,8 +97,8 @@ internal sealed class AuthorityKeyIdentifierRule : ILintRule
 
     public string? Check(LintContext c)
     {
-        if (!c.SelfSigned && c.Certificate.Extensions[Oids.AuthorityKeyIdentifier] is null) return "authorityKeyIdentifier is missing";
-        if (c.Profile.IsCa && c.Certificate.Extensions[Oids.SubjectKeyIdentifier] is null) return "a CA certificate needs subjectKeyIdentifier";
+        if (!c.SelfSigned && c.Certificate.Extension(Oids.AuthorityKeyIdentifier) is null) return "authorityKeyIdentifier is missing";
+        if (c.Profile.IsCa && c.Certificate.Extension(Oids.SubjectKeyIdentifier) is null) return "a CA certificate needs subjectKeyIdentifier";
         return null;
     }
 }
