@@ -69,6 +69,7 @@ public sealed class CaHierarchy(ICaStore store, CaDirectory directory, KeyCustod
         {
             subject = new X500DistinguishedName(request.Subject);
             if (subject.RawData.Length <= 2) return new MalformedInput("a CA needs a non-empty subject");
+            if (CheckCaSubject(subject) is { } bad) return bad;
         }
         catch (CryptographicException)
         {
@@ -245,6 +246,28 @@ public sealed class CaHierarchy(ICaStore store, CaDirectory directory, KeyCustod
         await store.UpdateAsync(updated, ct);
         directory.Invalidate();
         return updated;
+    }
+
+    /// <summary>RFC 5280 4.1.2.4 / BR 7.1.4.3: CA names use the usual attributes, a two-letter ISO 3166 country and
+    /// values of at most 64 characters (the X.520 upper bounds), exactly as subscriber subjects are checked.</summary>
+    private static MalformedInput? CheckCaSubject(X500DistinguishedName subject)
+    {
+        var allowed = new Dictionary<string, string>
+        {
+            ["2.5.4.3"] = "CN", ["2.5.4.10"] = "O", ["2.5.4.11"] = "OU", ["2.5.4.7"] = "L", ["2.5.4.8"] = "ST", ["2.5.4.6"] = "C",
+            ["2.5.4.97"] = "organizationIdentifier", ["2.5.4.5"] = "SERIALNUMBER",
+        };
+        foreach (var rdn in subject.EnumerateRelativeDistinguishedNames())
+        {
+            if (rdn.HasMultipleElements) return new MalformedInput("a CA subject must not have multi-valued RDNs");
+            var oid = rdn.GetSingleElementType().Value ?? "";
+            if (!allowed.TryGetValue(oid, out var name)) return new MalformedInput($"subject attribute {oid} is not allowed in a CA name");
+            var value = rdn.GetSingleElementValue() ?? "";
+            if (value.Length is 0 or > 64) return new MalformedInput($"subject attribute {name} must be 1 to 64 characters");
+            if (name == "C" && (value.Length != 2 || !value.All(char.IsAsciiLetterUpper)))
+                return new MalformedInput("country must be a two-letter ISO 3166 code in capitals");
+        }
+        return null;
     }
 
     private static bool VerifiedBy(X509Certificate2 cert, X509Certificate2 issuer)

@@ -33,6 +33,25 @@ public sealed class HierarchyTests(SqliteServer server) : IClassFixture<SqliteSe
         Assert.Contains("rfc5280.name-constraints", await outside.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("CN=Bad Country CA,C=USA", "country")]
+    [InlineData("CN=Mail CA,E=ca@example.com", "not allowed")]
+    [InlineData("O=Example", null)]
+    public async Task Ca_subjects_are_checked_like_subscriber_subjects(string subject, string? problem)
+    {
+        var id = "subj-" + Guid.NewGuid().ToString("N")[..8];
+        using var response = await server.Client.PostAsJsonAsync("/api/v1/cas", new { id, parent = "root", subject, pathLength = 0 });
+        if (problem is null)
+        {
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            return;
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(problem, await response.Content.ReadAsStringAsync());
+        using var lookup = await server.Client.GetAsync($"/api/v1/cas/{id}");
+        Assert.Equal(HttpStatusCode.NotFound, lookup.StatusCode);
+    }
+
     [Fact]
     public async Task Path_length_zero_ca_cannot_sign_another_ca()
     {
