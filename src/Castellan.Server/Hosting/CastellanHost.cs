@@ -1,6 +1,7 @@
 using Castellan.Authority;
 using Castellan.Authority.Issuance;
 using Castellan.Billing;
+using Castellan.Protocols.Acme;
 using Castellan.Registration;
 using Castellan.Server.Api;
 using Castellan.Server.Api.Audit;
@@ -13,6 +14,7 @@ using Castellan.Server.Api.Profiles;
 using Castellan.Server.Api.Registration;
 using Castellan.Server.Publication;
 using Castellan.Storage;
+using Castellan.Validation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
@@ -36,7 +38,9 @@ public static class CastellanHost
         s.AddAuthority(dataDirectory);
         s.AddStorage(builder.Configuration);
         s.AddBilling();
+        s.AddValidation();
         s.AddRegistration();
+        s.AddAcme();
         s.AddSingleton(builder.Configuration.GetSection("Castellan:Network").Get<NetworkOptions>() ?? new NetworkOptions());
         s.AddSingleton<ClientAddress>();
         s.AddSingleton<StartupSequence>();
@@ -80,6 +84,7 @@ public static class CastellanHost
         ProductEndpoints.Map(api);
         OrderEndpoints.Map(api);
         PublicationEndpoints.Map(app);
+        app.MapAcme();
         return app;
     }
 
