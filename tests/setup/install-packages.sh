@@ -8,6 +8,13 @@ command -v certtool >/dev/null || need+=(gnutls-bin)
 command -v pkcs11-tool >/dev/null || need+=(opensc)
 command -v sqlite3 >/dev/null || need+=(sqlite3)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql-15)
+command -v named >/dev/null || need+=(bind9)
+command -v nsupdate >/dev/null || need+=(bind9-utils)
+command -v dig >/dev/null || need+=(bind9-dnsutils)
+/usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || need+=(python3-aiosmtpd)
+command -v certbot >/dev/null || need+=(certbot python3-certbot-dns-rfc2136)
+command -v lego >/dev/null || need+=(lego)
+command -v pebble >/dev/null || need+=(pebble)
 command -v dotnet >/dev/null || { echo "the .NET 10 SDK is required" >&2; exit 1; }
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
