@@ -7,6 +7,7 @@ command -v certtool >/dev/null || need+=(gnutls-bin)
 [ -e /usr/lib/softhsm/libsofthsm2.so ] || need+=(softhsm2)
 command -v pkcs11-tool >/dev/null || need+=(opensc)
 command -v sqlite3 >/dev/null || need+=(sqlite3)
+command -v chromium >/dev/null || need+=(chromium)   # the portal's end-to-end tests (Playwright drives it; nothing is downloaded)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql-15)
 command -v dotnet >/dev/null || { echo "the .NET 10 SDK is required" >&2; exit 1; }
 if [ ${#need[@]} -gt 0 ]; then
