@@ -5,7 +5,10 @@ using Castellan.Registration.Orders;
 using Castellan.Registration.Products;
 using Castellan.Registration.Roles;
 using Castellan.Registration.Users;
+using Castellan.Registration.Dashboard;
+using Castellan.Registration.SignIn;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Castellan.Registration;
 
@@ -25,6 +28,10 @@ public static class RegistrationServiceCollectionExtensions
         services.AddSingleton<CustomRoleService>();
         services.AddSingleton<ProductService>();
         services.AddSingleton<OrderService>();
+        services.TryAddSingleton<ISecondFactorGate, NoSecondFactor>();
+        services.AddSingleton<SignIn.PasswordSignIn>();
+        services.AddSingleton<SessionCallers>();
+        services.AddSingleton<ReadDashboard>();
         return services;
     }
 }

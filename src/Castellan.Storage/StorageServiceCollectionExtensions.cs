@@ -53,6 +53,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<INotificationOutbox, NotificationOutbox>();
         services.AddSingleton<IProductStore, ProductStore>();
         services.AddSingleton<IOrderStore, OrderStore>();
+        services.AddSingleton<IDashboardReadModel, DashboardReadModel>();
         services.AddSingleton<DatabaseInitializer>();
         return services;
     }

@@ -1,6 +1,7 @@
 using Castellan.Authority;
 using Castellan.Authority.Issuance;
 using Castellan.Billing;
+using Castellan.Portal;
 using Castellan.Protocols.Acme;
 using Castellan.Registration;
 using Castellan.Server.Api;
@@ -54,6 +55,8 @@ public static class CastellanHost
         s.AddOpenApi("v1");
         s.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+        s.AddPortal(o => o.ClientAddress = http => http.RequestServices.GetRequiredService<ClientAddress>().Of(http));
+        PortalAssets.Use(builder);
 
         var app = builder.Build();
         var firstUrl = (builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"] ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries)[0];
@@ -67,6 +70,8 @@ public static class CastellanHost
             SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages();
+        app.UsePortal();
+        PortalAssets.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Castellan API"));
         app.MapGet("/health", (StartupSequence startup) => startup.Ready ? Results.Ok(new { status = "ready" }) : Results.Json(new { status = "starting" }, statusCode: 503));
@@ -85,6 +90,7 @@ public static class CastellanHost
         OrderEndpoints.Map(api);
         PublicationEndpoints.Map(app);
         app.MapAcme();
+        app.MapPortal();
         return app;
     }
 

@@ -1,0 +1,17 @@
+using System.Security.Claims;
+
+namespace Castellan.Portal.Session;
+
+/// <summary>What the session cookie carries: the login and the account it acts in. Permissions are never in the cookie; they are read afresh.</summary>
+public static class PortalClaims
+{
+    public const string CookieName = "castellan.portal";
+    public const string UserId = ClaimTypes.NameIdentifier;
+    public const string AccountId = "castellan:account";
+
+    public static string? Of(ClaimsPrincipal? principal, string type) =>
+        principal?.Identity?.IsAuthenticated == true ? principal.FindFirst(type)?.Value : null;
+}
+
+/// <summary>The browser's address as the host resolved it when the page was requested; for the audit log.</summary>
+public sealed record ClientOrigin(string? Address);
