@@ -53,6 +53,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<INotificationOutbox, NotificationOutbox>();
         services.AddSingleton<IProductStore, ProductStore>();
         services.AddSingleton<IOrderStore, OrderStore>();
+        services.AddSingleton<IOrderDetailsStore, OrderStore>();
+        services.AddSingleton<ICustomFieldStore, CustomFieldStore>();
         services.AddSingleton<DatabaseInitializer>();
         return services;
     }

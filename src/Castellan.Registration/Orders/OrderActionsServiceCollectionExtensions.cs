@@ -18,7 +18,10 @@ public static class OrderActionsServiceCollectionExtensions
         services.AddSingleton<OrderSearch>();
         services.AddSingleton<CustomFieldService>();
         services.AddSingleton<RevokeSupersededService>();
-        services.AddHostedService(sp => sp.GetRequiredService<RevokeSupersededService>());
         return services;
     }
+
+    /// <summary>The RA's loops, for the server only (the CLI runs the same services without them).</summary>
+    public static IServiceCollection AddRegistrationBackgroundServices(this IServiceCollection services) =>
+        services.AddHostedService(sp => sp.GetRequiredService<RevokeSupersededService>());
 }

@@ -3,6 +3,7 @@ using Castellan.Authority.Issuance;
 using Castellan.Billing;
 using Castellan.Protocols.Acme;
 using Castellan.Registration;
+using Castellan.Registration.Orders;
 using Castellan.Server.Api;
 using Castellan.Server.Api.Audit;
 using Castellan.Server.Api.Billing;
@@ -46,6 +47,7 @@ public static class CastellanHost
         s.AddSingleton<StartupSequence>();
         s.AddHostedService(sp => sp.GetRequiredService<StartupSequence>());
         s.AddAuthorityBackgroundServices();
+        s.AddRegistrationBackgroundServices();
         s.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Detail ??= c.ProblemDetails.Title ?? $"HTTP {c.ProblemDetails.Status}"); // RFC 9457: always say what went wrong
         // Unreadable JSON and wrong content types become BadHttpRequestException, which WriteUnhandledAsync turns
@@ -83,6 +85,9 @@ public static class CastellanHost
         ApiKeyEndpoints.Map(api);
         ProductEndpoints.Map(api);
         OrderEndpoints.Map(api);
+        OrderActionEndpoints.Map(api);
+        CustomFieldEndpoints.Map(api);
+        TrackingEndpoints.Map(app);
         PublicationEndpoints.Map(app);
         app.MapAcme();
         return app;
