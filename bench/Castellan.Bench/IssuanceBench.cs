@@ -53,6 +53,15 @@ internal sealed class CastellanTarget : IIssuanceTarget
         return new CastellanTarget(name, server, key);
     }
 
+    /// <summary>A request to this server with the run's administrator key (the orders benchmark drives other endpoints).</summary>
+    public HttpRequestMessage Request(HttpMethod method, string path, object body)
+    {
+        var request = new HttpRequestMessage(method, BaseUrl + path) { Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body)) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
+        return request;
+    }
+
     public HttpRequestMessage Sign(string csrPem)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(new { profile = "tls-server", csr = csrPem });

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Castellan.Bench;
 
-// Castellan.Bench --server DLL [--postgres CONNSTRING] [--clients 8,64] [--count 3000] [--warmup 300] [--only issuance,ocsp,crl]
+// Castellan.Bench --server DLL [--postgres CONNSTRING] [--clients 8,64] [--count 3000] [--warmup 300] [--only issuance,ocsp,crl,orders]
 //                 [--crl-sizes 100000,1000000] [--ocsp-seconds 5] [--out FILE]
 // Castellan.Bench stages [COUNT]          (CPU cost of each issuance step, in-process)
 // Castellan.Bench crl-one ENTRIES DIR     (child process of the CRL benchmark)
@@ -21,6 +21,8 @@ Console.WriteLine($"work directory {work}; load average at start {File.ReadAllTe
 
 if (options.Wants("issuance") || options.Wants("ocsp"))
     await Runs.IssuanceAndOcspAsync(options, figures, work);
+if (options.Wants("orders"))
+    await OrdersBench.RunAsync(options, figures, work);
 if (options.Wants("crl"))
     await Runs.CrlAsync(figures, work, options.CrlSizes);
 

@@ -8,4 +8,17 @@ public sealed class RegistrationOptions
 
     /// <summary>How long an activation or invitation link works. Seed 003 gives no figure; three days is usual.</summary>
     public TimeSpan ActivationLinkLifetime { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>
+    /// How long the certificate a reissue replaces stays valid, counted from the reissue's placement and never ending
+    /// before the reissue is fulfilled, so the subscriber can deploy the new one first; then it is revoked as
+    /// superseded. A key-compromise reissue revokes as soon as the reissue is fulfilled.
+    /// </summary>
+    public TimeSpan ReissueGracePeriod { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>How often due supersessions are looked for (by every node; each revocation happens once).</summary>
+    public TimeSpan SupersessionCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Seed 003: renewal is offered from 60 days before the certificate expires.</summary>
+    public TimeSpan RenewalWindow { get; set; } = TimeSpan.FromDays(60);
 }

@@ -32,6 +32,7 @@ public static class RegistrationServiceCollectionExtensions
         services.AddSingleton<SignIn.PasswordSignIn>();
         services.AddSingleton<SessionCallers>();
         services.AddSingleton<ReadDashboard>();
+        services.AddOrderActions();
         return services;
     }
 }

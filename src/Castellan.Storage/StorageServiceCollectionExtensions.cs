@@ -54,6 +54,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IProductStore, ProductStore>();
         services.AddSingleton<IOrderStore, OrderStore>();
         services.AddSingleton<IDashboardReadModel, DashboardReadModel>();
+        services.AddSingleton<IOrderDetailsStore, OrderStore>();
+        services.AddSingleton<ICustomFieldStore, CustomFieldStore>();
         services.AddSingleton<DatabaseInitializer>();
         return services;
     }

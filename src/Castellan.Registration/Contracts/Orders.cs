@@ -35,6 +35,31 @@ public sealed record Order(
 
     /// <summary>Why the order was rejected or cancelled, or why issuance failed.</summary>
     public string? StatusReason { get; init; }
+
+    /// <summary>A first order, a reissue or a renewal; the latter two name the order they came from.</summary>
+    public OrderKind Kind { get; init; } = OrderKind.New;
+
+    public string? OriginalOrderId { get; init; }
+
+    /// <summary>Why a reissue was asked for (one of <see cref="Orders.ReissueReasons"/>).</summary>
+    public string? ReissueReason { get; init; }
+
+    /// <summary>
+    /// The subscription (seed 003, PKI-RULES "subscriptions"): 1 to 3 years of coverage with free reissues, each
+    /// certificate within the product's (so the profile's) maximum validity. A reissue inherits its original's end.
+    /// </summary>
+    public int CoverageYears { get; init; } = 1;
+
+    public DateTimeOffset? CoverageEndsAt { get; init; }
+
+    /// <summary>Custom field values by field name (dates ISO 8601, checkboxes "true"/"false").</summary>
+    public IReadOnlyDictionary<string, string> CustomFields { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Reporting tags with a value; <see cref="ReportingTags"/> holds the bare ones.</summary>
+    public IReadOnlyList<ReportingTag> Tags { get; init; } = [];
+
+    /// <summary>On a reissue: the certificate it replaces, revoked when due.</summary>
+    public Supersession? Supersedes { get; init; }
 }
 
 /// <summary>What a conditional status change also writes.</summary>

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Castellan.Authority.Issuance;
+using Castellan.Registration.Contracts;
 using Castellan.Registration.Users;
 
 namespace Castellan.Registration.Orders;
@@ -18,7 +19,20 @@ public sealed record PlaceOrderRequest(
     string? Remarks,
     IReadOnlyList<string>? ReportingTags,
     IReadOnlyList<string>? AdditionalRecipients,
-    bool SaveAsDraft);
+    bool SaveAsDraft)
+{
+    /// <summary>Subscription coverage in years (1 to 3); by default the years the validity spans.</summary>
+    public int? CoverageYears { get; init; }
+
+    /// <summary>Values of the account's custom fields, by field name.</summary>
+    public IReadOnlyDictionary<string, string?>? CustomFields { get; init; }
+
+    /// <summary>Reporting tags with values (name and value).</summary>
+    public IReadOnlyList<ReportingTag>? Tags { get; init; }
+
+    /// <summary>Set by the RA for a renewal (never read from a request body): which order this one renews.</summary>
+    internal string? RenewalOf { get; init; }
+}
 
 /// <summary>Checks and normalises order input; everything here is decided before any money moves.</summary>
 public static class OrderInput
@@ -100,7 +114,25 @@ public static class OrderInput
     public static string Fingerprint(string actor, PlaceOrderRequest r) => Sha256(JsonSerializer.Serialize(new
     {
         actor, r.AccountId, r.GroupId, r.ProductId, csr = r.Csr?.Trim(), r.Sans, r.Subject, r.ValidityDays, r.Remarks, r.ReportingTags, r.AdditionalRecipients, r.SaveAsDraft,
+        r.CoverageYears, fields = r.CustomFields?.OrderBy(f => f.Key, StringComparer.Ordinal).ToList(), r.Tags, r.RenewalOf,
     }));
+
+    /// <summary>Name/value reporting tags: names like bare tags, values up to 200 characters; one value per name.</summary>
+    public static Result<IReadOnlyList<ReportingTag>> NamedTags(IReadOnlyList<ReportingTag>? tags)
+    {
+        var list = new List<ReportingTag>();
+        foreach (var tag in tags ?? [])
+        {
+            var name = tag?.Name?.Trim() ?? "";
+            if (name.Length is 0 or > MaxTagLength || name.Any(char.IsControl)) return new MalformedInput($"each reporting tag name must be 1 to {MaxTagLength} characters");
+            var value = string.IsNullOrWhiteSpace(tag!.Value) ? null : tag.Value.Trim();
+            if (value is { Length: > 200 } || (value is not null && value.Any(char.IsControl))) return new MalformedInput($"the value of reporting tag '{name}' must be at most 200 characters");
+            if (list.Any(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase))) return new MalformedInput($"reporting tag '{name}' is given twice");
+            list.Add(new ReportingTag(name, value));
+        }
+        if (list.Count > MaxTags) return new MalformedInput($"an order carries at most {MaxTags} reporting tags");
+        return list;
+    }
 
     /// <summary>
     /// The order id follows from (account, idempotency key), so a retry after a timeout reaches the same ledger debit

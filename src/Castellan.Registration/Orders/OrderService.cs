@@ -30,7 +30,8 @@ public sealed class OrderService(
     ILedgerStore ledger,
     IssueCertificate issuer,
     IAuditLog audit,
-    TimeProvider clock)
+    TimeProvider clock,
+    ICustomFieldStore customFields)
 {
     private static readonly OrderStatus[] CsrAccepted = [OrderStatus.OnHold, OrderStatus.PendingApproval, OrderStatus.PendingParentApproval, OrderStatus.Accepted];
 
@@ -69,9 +70,12 @@ public sealed class OrderService(
         var subject = string.IsNullOrWhiteSpace(r.Subject) ? null : r.Subject.Trim();
         if (subject is { Length: > 1024 }) return new MalformedInput("the subject is longer than 1024 characters");
         var groupId = string.IsNullOrWhiteSpace(r.GroupId) ? null : r.GroupId.Trim();
+        // Subscription coverage, custom fields (field-level errors) and named tags: also before any money moves.
+        var extras = await PlacementExtras.CheckAsync(customFields, accountId, r, days, ct);
+        if (extras.IsError) return extras.Error;
 
         // The price covers the names on the order, or the CSR's when the order names none (seed 003: extra SANs are priced).
-        var price = Pricing.Quote(product, days, NameCount(sans.Value, csr.Value));
+        var price = Pricing.Quote(product, days, NameCount(sans.Value, csr.Value), extras.Value.CoverageYears);
         if (price.IsError) return price.Error;
 
         // 4. The status the order starts in: a draft is On Hold; Standard and Basic Users need their administrator.
@@ -86,6 +90,7 @@ public sealed class OrderService(
         var now = clock.GetUtcNow();
         var order = new Order(OrderInput.OrderId(accountId, key), accountId, groupId, product.Id, status, r.Csr?.Trim() is { Length: > 0 } text ? text : null,
             sans.Value, subject, days, remarks.Value, tags.Value, recipients.Value, price.Value, product.Currency, caller.Actor, key, fingerprint, now, now);
+        order = extras.Value.ApplyTo(order, now, r.RenewalOf);
 
         // 5. Pay first: a refused payment leaves neither an order nor a debit. The debit is keyed by the order id, so
         //    a retry after a crash between 5 and 6 finds the same journal instead of charging twice.
@@ -256,7 +261,7 @@ public sealed class OrderService(
     private static int NameCount(IReadOnlyList<string> sans, ParsedCsr? csr) => sans.Count > 0 ? sans.Count : csr?.RequestedSans.Count ?? 0;
 
     /// <summary>The debit journal id; null for a free order. Billing refusals keep their meaning but read as "not paid".</summary>
-    private async Task<Result<string?>> PayAsync(Order order, string actor, CancellationToken ct)
+    internal async Task<Result<string?>> PayAsync(Order order, string actor, CancellationToken ct)
     {
         if (order.PriceMinor == 0) return (string?)null;
         var debit = await debits.DebitAsync(new DebitOrderRequest(order.AccountId, order.GroupId, order.Id, new Money(order.PriceMinor, order.Currency), actor, "order:" + order.Id), ct);
@@ -269,7 +274,7 @@ public sealed class OrderService(
         };
     }
 
-    private async Task<Result<(Order Order, Account Account)>> FindForActionAsync(Caller caller, string id, Permission needed, bool ownerMay, CancellationToken ct)
+    internal async Task<Result<(Order Order, Account Account)>> FindForActionAsync(Caller caller, string id, Permission needed, bool ownerMay, CancellationToken ct)
     {
         var order = await orders.GetAsync(id, ct);
         if (order is null) return NotFound(id);
@@ -327,15 +332,24 @@ public sealed class OrderService(
     /// (Accepted -> In Progress) is conditional, so approving and submitting a CSR at the same moment issue once.
     /// A failure leaves the order In Progress with the reason; it can still be cancelled (and refunded).
     /// </summary>
-    private async Task<Order> IssueIfReadyAsync(Order order, Product product, string actor, RequestOrigin origin, CancellationToken ct)
+    internal async Task<Order> IssueIfReadyAsync(Order order, Product product, string actor, RequestOrigin origin, CancellationToken ct)
     {
         if (order.Status != OrderStatus.Accepted || order.Csr is null || product.ApprovalMode != ApprovalMode.Automatic) return order;
+        return await IssueAcceptedAsync(order, product, actor, origin, ct);
+    }
+
+    /// <summary>
+    /// Claims an accepted order with a CSR (Accepted -> In Progress, conditionally) and issues it, whatever the
+    /// product's approval mode: the automatic path above, an RA officer's fulfilment or an API decision (FulfilOrder).
+    /// </summary>
+    internal async Task<Order> IssueAcceptedAsync(Order order, Product product, string actor, RequestOrigin origin, CancellationToken ct)
+    {
         if (!await orders.TransitionAsync(order.Id, new OrderChange(OrderStatus.Accepted, OrderStatus.InProgress, clock.GetUtcNow()), ct))
             return await orders.GetAsync(order.Id, ct) ?? order;
         var request = new IssuanceRequest
         {
             ProfileId = product.ProfileId, IssuerId = product.IssuerId, Csr = order.Csr, Subject = order.Subject,
-            Sans = order.Sans.Count > 0 ? order.Sans : null, ValidityDays = order.ValidityDays, RequestedBy = actor,
+            Sans = order.Sans.Count > 0 ? order.Sans : null, ValidityDays = Subscriptions.CertificateDays(order, clock.GetUtcNow()), RequestedBy = actor,
         };
         var issued = await issuer.FromCsrAsync(request, ct);
         if (issued.IsError)
@@ -353,7 +367,7 @@ public sealed class OrderService(
         return fulfilled;
     }
 
-    private Task AuditAsync(string actor, string action, Order order, OrderStatus? from, OrderStatus to, RequestOrigin origin, object? extra) =>
+    internal Task AuditAsync(string actor, string action, Order order, OrderStatus? from, OrderStatus to, RequestOrigin origin, object? extra) =>
         audit.AppendAsync(new AuditEvent(actor, action, $"order:{order.Id}", JsonSerializer.Serialize(new
         {
             order = order.Id, account = order.AccountId, from = from is { } f ? Code(f) : null, to = Code(to), details = extra,

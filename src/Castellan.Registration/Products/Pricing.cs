@@ -14,11 +14,14 @@ public static class Pricing
 
     public static int Years(int validityDays) => validityDays <= 0 ? 0 : (validityDays + DaysPerYear - 1) / DaysPerYear;
 
-    public static Result<long> Quote(Product product, int validityDays, int sanCount)
+    public static Result<long> Quote(Product product, int validityDays, int sanCount) => Quote(product, validityDays, sanCount, 1);
+
+    /// <summary>A subscription is priced per year of coverage, or of validity when that spans more years.</summary>
+    public static Result<long> Quote(Product product, int validityDays, int sanCount, int coverageYears)
     {
         if (validityDays < 1) return new MalformedInput("'validityDays' must be at least 1");
         if (sanCount < 0) return new MalformedInput("the number of names cannot be negative");
-        var years = Years(validityDays);
+        var years = Math.Max(Years(validityDays), coverageYears);
         var extra = Math.Max(0, sanCount - product.SansIncluded);
         try
         {

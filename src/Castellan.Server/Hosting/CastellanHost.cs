@@ -4,6 +4,7 @@ using Castellan.Billing;
 using Castellan.Portal;
 using Castellan.Protocols.Acme;
 using Castellan.Registration;
+using Castellan.Registration.Orders;
 using Castellan.Server.Api;
 using Castellan.Server.Api.Audit;
 using Castellan.Server.Api.Billing;
@@ -47,6 +48,7 @@ public static class CastellanHost
         s.AddSingleton<StartupSequence>();
         s.AddHostedService(sp => sp.GetRequiredService<StartupSequence>());
         s.AddAuthorityBackgroundServices();
+        s.AddRegistrationBackgroundServices();
         s.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Detail ??= c.ProblemDetails.Title ?? $"HTTP {c.ProblemDetails.Status}"); // RFC 9457: always say what went wrong
         // Unreadable JSON and wrong content types become BadHttpRequestException, which WriteUnhandledAsync turns
@@ -88,6 +90,9 @@ public static class CastellanHost
         ApiKeyEndpoints.Map(api);
         ProductEndpoints.Map(api);
         OrderEndpoints.Map(api);
+        OrderActionEndpoints.Map(api);
+        CustomFieldEndpoints.Map(api);
+        TrackingEndpoints.Map(app);
         PublicationEndpoints.Map(app);
         app.MapAcme();
         app.MapPortal();

@@ -20,6 +20,9 @@ public abstract class AuthorizationMatrixTests<TServer>(TServer server, ITestOut
 
     private sealed record Tenant(string AccountId, string BasicUserId);
 
+    /// <summary>What the order-action cases need in a tenant: its administrator's key (who places the orders acted on), private manual and API products, a CSR.</summary>
+    private sealed record TenantOrders(HttpClient Admin, string ManualProduct, string ApiProduct, string Csr);
+
     /// <summary>One endpoint: the request to make, and who should succeed in their own tenant (operators: on any tenant).</summary>
     private sealed record Case(string Name, Func<Caller, Tenant, bool, Task<HttpResponseMessage>> Send, Func<Role, bool, bool> Allowed);
 
@@ -35,7 +38,7 @@ public abstract class AuthorizationMatrixTests<TServer>(TServer server, ITestOut
     {
         // Two partner tenants (partners have the most endpoints: sub-accounts, Sub Account User), each with an active basic user.
         var (own, ownAdmin) = await server.CreateAccountAsync("partner");
-        var (other, _) = await server.CreateAccountAsync("partner");
+        var (other, otherAdmin) = await server.CreateAccountAsync("partner");
         var ownTenant = new Tenant(own, (await server.AddMemberAsync(own, "basic-user")).UserId);
         var otherTenant = new Tenant(other, (await server.AddMemberAsync(other, "basic-user")).UserId);
 
@@ -46,6 +49,23 @@ public abstract class AuthorizationMatrixTests<TServer>(TServer server, ITestOut
             await CreditAsync(t.AccountId);
             basicKeys[t.AccountId] = server.KeyClient(await server.NewKeyAsync(t.AccountId, t.BasicUserId));
         }
+
+        var orderSetup = new Dictionary<string, TenantOrders>();
+        foreach (var (t, admin) in new[] { (ownTenant, ownAdmin), (otherTenant, otherAdmin) })
+        {
+            var adminKey = server.KeyClient(await server.NewKeyAsync(t.AccountId, admin));
+            var csr = File.ReadAllText(await Castellan.IntegrationTests.Support.Tools.NewCsrAsync(Castellan.IntegrationTests.Support.TestPaths.NewDirectory("matrix"), "ec:P-256", "/CN=m.example.com", "DNS:m.example.com"));
+            orderSetup[t.AccountId] = new TenantOrders(adminKey, await ProductAsync(adminKey, t.AccountId, "manual"), await ProductAsync(adminKey, t.AccountId, "api"), csr);
+        }
+        async Task<string> OrderOf(Tenant t, object body)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders") { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+            using var response = await orderSetup[t.AccountId].Admin.SendAsync(request);
+            return (await Json(response, 201)).GetProperty("id").GetString()!;
+        }
+        Task<string> Fulfilled(Tenant t, string product = "prd_tls_server", int? validityDays = null, string[]? sans = null) =>
+            OrderOf(t, new { accountId = t.AccountId, productId = product, csr = orderSetup[t.AccountId].Csr, validityDays, sans });
 
         var callers = new List<Caller>();
         foreach (var role in BuiltInRoles.All)
@@ -112,6 +132,32 @@ public abstract class AuthorizationMatrixTests<TServer>(TServer server, ITestOut
                 (r, _) => Has(r, Permission.OrdersManage)),
             new("POST /accounts/{id}/products", (c, t, _) => c.Client.PostAsJsonAsync($"/api/v1/accounts/{t.AccountId}/products",
                 new { name = "Matrix " + Guid.NewGuid().ToString("N"), profileId = "tls-client", pricePerYearMinor = 100, currency = "USD" }), (r, _) => Has(r, Permission.ProductsManage)),
+            new("GET /accounts/{id}/custom-fields", (c, t, _) => c.Client.GetAsync($"/api/v1/accounts/{t.AccountId}/custom-fields"), (r, _) => Has(r, Permission.DashboardView)),
+            new("POST /accounts/{id}/custom-fields", (c, t, _) => c.Client.PostAsJsonAsync($"/api/v1/accounts/{t.AccountId}/custom-fields",
+                new { name = "f" + Guid.NewGuid().ToString("N")[..10], type = "text" }), (r, _) => Has(r, Permission.SettingsManage)),
+            new("GET /orders/export.xlsx?account=", (c, t, _) => c.Client.GetAsync($"/api/v1/orders/export.xlsx?account={t.AccountId}"), (r, _) => Has(r, Permission.OrdersViewOwn)),
+            new("GET /orders/{id}/certificate (another member's order)", async (c, t, _) =>
+                await c.Client.GetAsync($"/api/v1/orders/{await Fulfilled(t)}/certificate?format=der"), (r, _) => SeesAllOrders(r)),
+            new("PATCH /orders/{id} (another member's order)", async (c, t, _) =>
+                await c.Client.PatchAsJsonAsync($"/api/v1/orders/{await OrderIdAsync(basicKeys[t.AccountId], t.AccountId)}", new { additionalRecipients = new[] { "m@example.com" } }),
+                (r, _) => Has(r, Permission.OrdersManage)),
+            new("POST /orders/{id}/tracking-link (another member's order)", async (c, t, _) =>
+                await c.Client.PostAsync($"/api/v1/orders/{await OrderIdAsync(basicKeys[t.AccountId], t.AccountId)}/tracking-link", null), (r, _) => Has(r, Permission.OrdersManage)),
+            new("POST /orders/{id}/reissue (another member's order)", async (c, t, _) =>
+                await Keyed(c.Client, $"/api/v1/orders/{await Fulfilled(t)}/reissue", new { reason = "other" }), (r, _) => Has(r, Permission.OrdersManage)),
+            new("POST /orders/{id}/sans (another member's order)", async (c, t, _) =>
+                await Keyed(c.Client, $"/api/v1/orders/{await Fulfilled(t, "prd_tls_multi", sans: ["dns:m.example.com"])}/sans", new { add = new[] { "dns:n.example.com" } }),
+                (r, _) => Has(r, Permission.OrdersManage)),
+            new("POST /orders/{id}/revoke (another member's order)", async (c, t, _) =>
+                await c.Client.PostAsJsonAsync($"/api/v1/orders/{await Fulfilled(t)}/revoke", new { reason = "superseded", remarks = "matrix" }), (r, _) => Has(r, Permission.OrdersManage)),
+            new("POST /orders/{id}/renew (another member's order)", async (c, t, _) =>
+                await Keyed(c.Client, $"/api/v1/orders/{await Fulfilled(t, validityDays: 30)}/renew", new { }),
+                (r, _) => Has(r, Permission.CertificatesRequest) && Has(r, Permission.OrdersManage)),
+            new("POST /orders/{id}/fulfil (private manual product)", async (c, t, _) =>
+                await c.Client.PostAsync($"/api/v1/orders/{await Fulfilled(t, orderSetup[t.AccountId].ManualProduct)}/fulfil", null), (r, _) => Has(r, Permission.OrdersApprove)),
+            new("POST /orders/{id}/decision (private API product)", async (c, t, _) =>
+                await c.Client.PostAsJsonAsync($"/api/v1/orders/{await Fulfilled(t, orderSetup[t.AccountId].ApiProduct)}/decision", new { decision = "approve" }),
+                (r, _) => Has(r, Permission.OrdersApprove)),
             new("GET /cas (CA endpoints stay operator-admin only)", (c, _, _) => c.Client.GetAsync("/api/v1/cas"), (r, op) => op && r == OperatorRoles.Administrator),
         };
 
@@ -157,6 +203,20 @@ public abstract class AuthorizationMatrixTests<TServer>(TServer server, ITestOut
     private static Task<HttpResponseMessage> PlaceOrderAsync(HttpClient by, string accountId)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders") { Content = JsonContent.Create(new { accountId, productId = "prd_tls_server" }) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        return by.SendAsync(request);
+    }
+
+    private static async Task<string> ProductAsync(HttpClient admin, string accountId, string mode)
+    {
+        using var created = await admin.PostAsJsonAsync($"/api/v1/accounts/{accountId}/products",
+            new { name = $"Matrix {mode} {Guid.NewGuid():N}", profileId = "tls-client", pricePerYearMinor = 100, currency = "USD", approvalMode = mode });
+        return (await Json(created, 201)).GetProperty("id").GetString()!;
+    }
+
+    private static Task<HttpResponseMessage> Keyed(HttpClient by, string path, object body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
         return by.SendAsync(request);
     }

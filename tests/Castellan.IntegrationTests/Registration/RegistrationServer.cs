@@ -18,7 +18,12 @@ public class RegistrationServer : CastellanServer
         ? ["--Castellan:Storage:Provider", "postgres", "--Castellan:Storage:ConnectionString", await TestDatabases.CreateAsync()]
         : ["--Castellan:Storage:Provider", "sqlite"];
 
-    protected override IReadOnlyList<string> ExtraArguments => ["--Castellan:Network:TrustedProxies:0", "127.0.0.1"];
+    /// <summary>Reissue grace of 2 s, checked every 0.5 s, so supersession is observable within a test.</summary>
+    protected override IReadOnlyList<string> ExtraArguments =>
+    [
+        "--Castellan:Network:TrustedProxies:0", "127.0.0.1",
+        "--Castellan:Registration:ReissueGracePeriod", "00:00:02", "--Castellan:Registration:SupersessionCheckInterval", "00:00:00.500",
+    ];
 
     public static string NewEmail(string prefix) => ($"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)] + "@example.com").ToLowerInvariant();
 

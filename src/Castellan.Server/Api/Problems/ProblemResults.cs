@@ -19,12 +19,15 @@ internal static class ProblemResults
         LintFailure e => Problem(422, "lint-failure", "The certificate failed a lint rule and was not signed", e.Detail, e.Rule),
         Conflict e => Problem(409, "conflict", "The request conflicts with the current state", e.Detail),
         Forbidden e => Problem(403, "forbidden", "Not allowed", e.Detail),
-        InsufficientCredit e => Problem(409, "insufficient-credit", "The balance is too low", e.Detail),
-        SpendLimitExceeded e => Problem(409, "spend-limit-exceeded", "The group's spend limit would be exceeded", e.Detail),
+        // RFC 9110 15.5.3 reserves 402; a debit the balance or the spend limit cannot cover is exactly that, whether an
+        // order or another billing call asked for it, so both answer 402 with the same problem types.
+        InsufficientCredit e => Problem(402, "insufficient-credit", "The balance is too low", e.Detail),
+        SpendLimitExceeded e => Problem(402, "spend-limit-exceeded", "The group's spend limit would be exceeded", e.Detail),
+        CustomFieldsInvalid e => Problem(422, "custom-fields-invalid", "Custom fields are invalid", e.Detail, errors: e.Errors),
         IdempotencyKeyReused e => Problem(422, "idempotency-key-reused", "The idempotency key was used for another request", e.Detail),
         AlreadyRefunded e => Problem(409, "already-refunded", "The order was already refunded", e.Detail),
         CurrencyMismatch e => Problem(422, "currency-mismatch", "The amount is in another currency than the balance", e.Detail),
-        // RFC 9110 15.5.3 reserves 402; an order that cannot be paid is exactly that, and nothing was kept.
+        // The same 402s for an order that cannot be paid; nothing was kept.
         OrderPaymentRefused { Cause: InsufficientCredit } e => Problem(402, "insufficient-credit", "The order cannot be paid: the balance is too low", e.Detail),
         OrderPaymentRefused { Cause: SpendLimitExceeded } e => Problem(402, "spend-limit-exceeded", "The order cannot be paid: the group's spend limit would be exceeded", e.Detail),
         OrderPaymentRefused e => Problem(422, "payment-refused", "The order cannot be paid", e.Detail),
@@ -34,9 +37,12 @@ internal static class ProblemResults
 
     public static IResult BadRequest(string detail) => Problem(400, "malformed-input", "The request is malformed", detail);
 
-    public static IResult Problem(int status, string type, string title, string detail, string? rule = null)
+    public static IResult Problem(int status, string type, string title, string detail, string? rule = null, IReadOnlyList<FieldError>? errors = null)
     {
-        var extensions = rule is null ? null : new Dictionary<string, object?> { ["rule"] = rule };
+        var extensions = rule is null && errors is null ? null : new Dictionary<string, object?>();
+        if (rule is not null) extensions!["rule"] = rule;
+        // Field-level errors, so a form can show each beside its field (RFC 9457 3.2 extension member).
+        if (errors is not null) extensions!["errors"] = errors.Select(e => new { field = e.Field, detail = e.Detail }).ToList();
         return Results.Problem(detail: detail, statusCode: status, title: title, type: $"urn:castellan:problem:{type}", extensions: extensions);
     }
 }

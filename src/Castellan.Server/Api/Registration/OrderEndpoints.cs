@@ -13,8 +13,6 @@ namespace Castellan.Server.Api.Registration;
 /// </summary>
 internal static class OrderEndpoints
 {
-    private const int PageSize = 50;
-
     public static void Map(RouteGroupBuilder api)
     {
         var g = api.MapGroup("/orders").WithTags("Orders");
@@ -28,19 +26,15 @@ internal static class OrderEndpoints
         }).RequirePermission(Permission.CertificatesRequest)
           .WithSummary("Place an order (or save a draft); send an Idempotency-Key header: the same key and body return the same order");
 
-        g.MapGet("", async (string? account, string? status, string? product, int? page, HttpContext http, OrderService orders, CancellationToken ct) =>
+        g.MapGet("", async (HttpContext http, OrderSearch search, CancellationToken ct) =>
         {
-            var p = page ?? 1;
-            if (p < 1) return ProblemResults.BadRequest("'page' must be positive");
-            OrderStatus? wanted = null;
-            if (!string.IsNullOrWhiteSpace(status))
-            {
-                wanted = OrderService.ParseStatus(status);
-                if (wanted is null) return ProblemResults.BadRequest($"unknown status '{status}'");
-            }
-            var list = await orders.ListAsync(http.Caller(), account, wanted, string.IsNullOrWhiteSpace(product) ? null : product, (p - 1) * PageSize, PageSize, ct);
-            return list.IsError ? ProblemResults.From(list.Error) : Results.Ok(new OrderPageView(list.Value.Items.Select(OrderView.From).ToList(), list.Value.Total, p, PageSize));
-        }).RequirePermission(Permission.OrdersViewOwn).WithSummary("Orders of an account, newest first; filter by status and product");
+            var query = OrderSearchQuery.Parse(http.Request.Query);
+            if (query.IsError) return ProblemResults.From(query.Error);
+            var q = query.Value;
+            var list = await search.SearchAsync(http.Caller(), q.Account, q.Status, q.Product, q.Filter, (q.Page - 1) * q.PageSize, q.PageSize, ct);
+            return list.IsError ? ProblemResults.From(list.Error) : Results.Ok(new OrderPageView(list.Value.Items.Select(OrderView.From).ToList(), list.Value.Total, q.Page, q.PageSize));
+        }).RequirePermission(Permission.OrdersViewOwn)
+          .WithSummary("Orders, newest first; filter by account, status, product, from/to (creation date), domain, group, tag (name or name:value), field (name:value); page and pageSize");
 
         g.MapGet("/{id}", async (string id, HttpContext http, OrderService orders, CancellationToken ct) =>
             Reply(await orders.GetAsync(http.Caller(), id, ct)))

@@ -14,11 +14,14 @@ public sealed record ProductView(string Id, string? AccountId, bool BuiltIn, str
 /// <summary>An order as the API shows it: <c>status</c> is the stable code, <c>statusLabel</c> the seed's wording.</summary>
 public sealed record OrderView(string Id, string AccountId, string? GroupId, string ProductId, string Status, string StatusLabel, bool HasCsr,
     IReadOnlyList<string> Sans, string? Subject, int ValidityDays, string? Remarks, IReadOnlyList<string> ReportingTags, IReadOnlyList<string> AdditionalRecipients,
-    long PriceMinor, string Currency, string PlacedBy, string? DebitJournalId, string? CertificateSerial, string? StatusReason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    long PriceMinor, string Currency, string PlacedBy, string? DebitJournalId, string? CertificateSerial, string? StatusReason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    string Kind, string? OriginalOrderId, string? ReissueReason, int CoverageYears, DateTimeOffset? CoverageEndsAt, IReadOnlyDictionary<string, string> CustomFields,
+    IReadOnlyList<ReportingTag> Tags, string? SupersedesSerial, DateTimeOffset? SupersedesDueAt)
 {
     public static OrderView From(Order o) => new(o.Id, o.AccountId, o.GroupId, o.ProductId, OrderService.Code(o.Status), o.Status.Display(), o.Csr is not null,
         o.Sans, o.Subject, o.ValidityDays, o.Remarks, o.ReportingTags, o.AdditionalRecipients, o.PriceMinor, o.Currency, o.PlacedBy, o.DebitJournalId,
-        o.CertificateSerial, o.StatusReason, o.CreatedAt, o.UpdatedAt);
+        o.CertificateSerial, o.StatusReason, o.CreatedAt, o.UpdatedAt, o.Kind.ToString().ToLowerInvariant(), o.OriginalOrderId, o.ReissueReason, o.CoverageYears,
+        o.CoverageEndsAt, o.CustomFields, o.Tags, o.Supersedes?.Serial, o.Supersedes?.DueAt);
 }
 
 public sealed record OrderPageView(IReadOnlyList<OrderView> Items, int Total, int Page, int PageSize);

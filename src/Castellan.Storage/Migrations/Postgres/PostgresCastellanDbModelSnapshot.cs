@@ -343,6 +343,63 @@ namespace Castellan.Storage.Migrations.Postgres
                     b.ToTable("crls", (string)null);
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.CustomFieldRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("AllowedCharacters")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ExtraCharacters")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("Mandatory")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("MaxLength")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("Options")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("custom_fields", (string)null);
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.CustomRoleRow", b =>
                 {
                     b.Property<string>("Id")
@@ -401,6 +458,32 @@ namespace Castellan.Storage.Migrations.Postgres
                     b.ToTable("memberships", (string)null);
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.OrderLabelRow", b =>
+                {
+                    b.Property<string>("OrderId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.HasKey("OrderId", "Kind", "Name");
+
+                    b.HasIndex("Kind", "Name", "Value");
+
+                    b.ToTable("order_labels", (string)null);
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.OrderRow", b =>
                 {
                     b.Property<string>("Id")
@@ -420,6 +503,12 @@ namespace Castellan.Storage.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<long?>("CoverageEndsAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("CoverageYears")
+                        .HasColumnType("integer");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
@@ -430,6 +519,10 @@ namespace Castellan.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(3)
                         .HasColumnType("character varying(3)");
+
+                    b.Property<string>("CustomFields")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<string>("DebitJournalId")
                         .HasMaxLength(40)
@@ -449,6 +542,15 @@ namespace Castellan.Storage.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("OriginalOrderId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<string>("PlacedBy")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -461,6 +563,10 @@ namespace Castellan.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
+
+                    b.Property<string>("ReissueReason")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
 
                     b.Property<string>("Remarks")
                         .HasMaxLength(1000)
@@ -487,6 +593,25 @@ namespace Castellan.Storage.Migrations.Postgres
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)");
 
+                    b.Property<long?>("SupersedesDueAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("SupersedesReason")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<string>("SupersedesSerial")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("TrackingTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("bigint");
 
@@ -495,7 +620,14 @@ namespace Castellan.Storage.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OriginalOrderId");
+
                     b.HasIndex("ProductId");
+
+                    b.HasIndex("SupersedesDueAt");
+
+                    b.HasIndex("TrackingTokenHash")
+                        .IsUnique();
 
                     b.HasIndex("AccountId", "CreatedAt");
 
@@ -949,6 +1081,15 @@ namespace Castellan.Storage.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.CustomFieldRow", b =>
+                {
+                    b.HasOne("Castellan.Storage.Entities.AccountRow", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.CustomRoleRow", b =>
                 {
                     b.HasOne("Castellan.Storage.Entities.AccountRow", null)
@@ -970,6 +1111,15 @@ namespace Castellan.Storage.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.OrderLabelRow", b =>
+                {
+                    b.HasOne("Castellan.Storage.Entities.OrderRow", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -338,6 +338,63 @@ namespace Castellan.Storage.Migrations.Sqlite
                     b.ToTable("crls", (string)null);
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.CustomFieldRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AllowedCharacters")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ExtraCharacters")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Mandatory")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MaxLength")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Options")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("custom_fields", (string)null);
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.CustomRoleRow", b =>
                 {
                     b.Property<string>("Id")
@@ -396,6 +453,32 @@ namespace Castellan.Storage.Migrations.Sqlite
                     b.ToTable("memberships", (string)null);
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.OrderLabelRow", b =>
+                {
+                    b.Property<string>("OrderId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrderId", "Kind", "Name");
+
+                    b.HasIndex("Kind", "Name", "Value");
+
+                    b.ToTable("order_labels", (string)null);
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.OrderRow", b =>
                 {
                     b.Property<string>("Id")
@@ -415,6 +498,12 @@ namespace Castellan.Storage.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("CoverageEndsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CoverageYears")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -424,6 +513,10 @@ namespace Castellan.Storage.Migrations.Sqlite
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CustomFields")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DebitJournalId")
@@ -444,6 +537,15 @@ namespace Castellan.Storage.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OriginalOrderId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PlacedBy")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -455,6 +557,10 @@ namespace Castellan.Storage.Migrations.Sqlite
                     b.Property<string>("ProductId")
                         .IsRequired()
                         .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReissueReason")
+                        .HasMaxLength(30)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Remarks")
@@ -482,6 +588,25 @@ namespace Castellan.Storage.Migrations.Sqlite
                         .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("SupersedesDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SupersedesReason")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SupersedesSerial")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tags")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TrackingTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
@@ -490,7 +615,14 @@ namespace Castellan.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OriginalOrderId");
+
                     b.HasIndex("ProductId");
+
+                    b.HasIndex("SupersedesDueAt");
+
+                    b.HasIndex("TrackingTokenHash")
+                        .IsUnique();
 
                     b.HasIndex("AccountId", "CreatedAt");
 
@@ -942,6 +1074,15 @@ namespace Castellan.Storage.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.CustomFieldRow", b =>
+                {
+                    b.HasOne("Castellan.Storage.Entities.AccountRow", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.CustomRoleRow", b =>
                 {
                     b.HasOne("Castellan.Storage.Entities.AccountRow", null)
@@ -963,6 +1104,15 @@ namespace Castellan.Storage.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.OrderLabelRow", b =>
+                {
+                    b.HasOne("Castellan.Storage.Entities.OrderRow", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -6,19 +6,22 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Castellan.Storage.Stores.Registration;
 
-internal sealed class OrderStore(IDbContextFactory<CastellanDb> factory) : IOrderStore
+internal sealed partial class OrderStore(IDbContextFactory<CastellanDb> factory) : IOrderStore
 {
     public async Task<bool> AddAsync(Order o, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        db.Orders.Add(new OrderRow
+        var row = new OrderRow
         {
             Id = o.Id, AccountId = o.AccountId, GroupId = o.GroupId, ProductId = o.ProductId, Status = o.Status.ToString(), Csr = o.Csr,
             Sans = Json(o.Sans), Subject = o.Subject, ValidityDays = o.ValidityDays, Remarks = o.Remarks, ReportingTags = Json(o.ReportingTags),
             AdditionalRecipients = Json(o.AdditionalRecipients), PriceMinor = o.PriceMinor, Currency = o.Currency, PlacedBy = o.PlacedBy,
             IdempotencyKey = o.IdempotencyKey, Fingerprint = o.Fingerprint, DebitJournalId = o.DebitJournalId, CertificateSerial = o.CertificateSerial,
             StatusReason = o.StatusReason, CreatedAt = Time.Ms(o.CreatedAt), UpdatedAt = Time.Ms(o.UpdatedAt),
-        });
+        };
+        WriteDetails(row, o);
+        db.Orders.Add(row);
+        db.Set<OrderLabelRow>().AddRange(Labels(o.Id, o.CustomFields, o.Tags, o.ReportingTags));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -89,10 +92,15 @@ internal sealed class OrderStore(IDbContextFactory<CastellanDb> factory) : IOrde
 
     private static IReadOnlyList<string> List(string json) => JsonSerializer.Deserialize<List<string>>(json) ?? [];
 
-    private static Order FromRow(OrderRow r) =>
+    internal static Order FromRow(OrderRow r) =>
         new(r.Id, r.AccountId, r.GroupId, r.ProductId, Enum.Parse<OrderStatus>(r.Status), r.Csr, List(r.Sans), r.Subject, r.ValidityDays, r.Remarks,
             List(r.ReportingTags), List(r.AdditionalRecipients), r.PriceMinor, r.Currency, r.PlacedBy, r.IdempotencyKey, r.Fingerprint, Time.At(r.CreatedAt), Time.At(r.UpdatedAt))
         {
             DebitJournalId = r.DebitJournalId, CertificateSerial = r.CertificateSerial, StatusReason = r.StatusReason,
+            Kind = Enum.Parse<OrderKind>(r.Kind), OriginalOrderId = r.OriginalOrderId, ReissueReason = r.ReissueReason, CoverageYears = r.CoverageYears,
+            CoverageEndsAt = Time.At(r.CoverageEndsAt), CustomFields = Fields(r.CustomFields), Tags = NamedTags(r.Tags),
+            Supersedes = r.SupersedesSerial is { } serial && r.SupersedesDueAt is { } due
+                ? new Supersession(serial, Time.At(due), Enum.Parse<Castellan.Authority.Contracts.RevocationReason>(r.SupersedesReason!))
+                : null,
         };
 }

@@ -1,0 +1,30 @@
+using Castellan.Authority.Contracts;
+using Castellan.Registration.Contracts;
+using Castellan.Registration.Orders;
+using Castellan.Server.Api.Problems;
+
+namespace Castellan.Server.Api.Registration;
+
+/// <summary>
+/// What a tracking link shows, without credentials: the order's progress and its names, which the certificate makes
+/// public anyway. No price, people, remarks, custom fields, recipients, CSR or account.
+/// </summary>
+public sealed record TrackingView(string Status, string StatusLabel, string Kind, string Product, IReadOnlyList<string> Names, DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt, string? CertificateSerial, DateTimeOffset? NotAfter, string? CertificateStatus);
+
+internal static class TrackingEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/track/{token}", async (string token, TrackingLinks links, IProductStore products, ICertificateStore certificates, CancellationToken ct) =>
+        {
+            var order = await links.FindAsync(token, ct);
+            // One answer for malformed, unknown and replaced tokens, so the endpoint tells nothing about which exist.
+            if (order is null) return ProblemResults.From(new NotFound("tracking link", "this tracking link does not exist or was replaced"));
+            var product = await products.GetAsync(order.ProductId, ct);
+            var cert = order.CertificateSerial is { } serial ? await certificates.GetAsync(SerialNumber.Parse(serial), ct) : null;
+            return Results.Ok(new TrackingView(OrderService.Code(order.Status), order.Status.Display(), order.Kind.ToString().ToLowerInvariant(), product?.Name ?? order.ProductId,
+                order.Sans.Count > 0 ? order.Sans : cert?.Sans ?? [], order.CreatedAt, order.UpdatedAt, cert?.Serial.Hex, cert?.NotAfter, cert?.Status.ToString().ToLowerInvariant()));
+        }).WithTags("Orders").WithSummary("Public, read-only order tracking by the token of a tracking link");
+    }
+}
