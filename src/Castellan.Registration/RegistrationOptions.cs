@@ -8,4 +8,13 @@ public sealed class RegistrationOptions
 
     /// <summary>How long an activation or invitation link works. Seed 003 gives no figure; three days is usual.</summary>
     public TimeSpan ActivationLinkLifetime { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>How often the renewal-reminder job runs; zero turns it off.</summary>
+    public TimeSpan ReminderCheckInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The key (base64, 32 bytes) that encrypts TOTP secrets at rest. Give every node the same one (from the
+    /// environment); when absent a key is generated into DATA/second-factor.key (0600).
+    /// </summary>
+    public string? SecondFactorKey { get; set; }
 }

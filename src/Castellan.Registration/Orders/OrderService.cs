@@ -30,7 +30,8 @@ public sealed class OrderService(
     ILedgerStore ledger,
     IssueCertificate issuer,
     IAuditLog audit,
-    TimeProvider clock)
+    TimeProvider clock,
+    Notifications.OrderNotifications notices)
 {
     private static readonly OrderStatus[] CsrAccepted = [OrderStatus.OnHold, OrderStatus.PendingApproval, OrderStatus.PendingParentApproval, OrderStatus.Accepted];
 
@@ -353,9 +354,12 @@ public sealed class OrderService(
         return fulfilled;
     }
 
-    private Task AuditAsync(string actor, string action, Order order, OrderStatus? from, OrderStatus to, RequestOrigin origin, object? extra) =>
-        audit.AppendAsync(new AuditEvent(actor, action, $"order:{order.Id}", JsonSerializer.Serialize(new
+    private async Task AuditAsync(string actor, string action, Order order, OrderStatus? from, OrderStatus to, RequestOrigin origin, object? extra)
+    {
+        await audit.AppendAsync(new AuditEvent(actor, action, $"order:{order.Id}", JsonSerializer.Serialize(new
         {
             order = order.Id, account = order.AccountId, from = from is { } f ? Code(f) : null, to = Code(to), details = extra,
         }), origin.Address), CancellationToken.None);
+        await notices.OrderChangedAsync(action, order, CancellationToken.None); // issue 3 item 12: the emails that follow each audited change
+    }
 }

@@ -54,6 +54,9 @@ public static class CastellanHost
         s.AddOpenApi("v1");
         s.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+        // Where an https endpoint asks for client certificates (Kestrel:Endpoints:X:ClientCertificateMode), any chain is
+        // let through the handshake: the RA decides by registered fingerprint (ClientCertificateSignIn), not the OS trust store.
+        builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => h.AllowAnyClientCertificate()));
 
         var app = builder.Build();
         var firstUrl = (builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"] ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries)[0];
@@ -83,6 +86,8 @@ public static class CastellanHost
         ApiKeyEndpoints.Map(api);
         ProductEndpoints.Map(api);
         OrderEndpoints.Map(api);
+        SecurityEndpoints.Map(api);
+        NotificationEndpoints.Map(api);
         PublicationEndpoints.Map(app);
         app.MapAcme();
         return app;
