@@ -34,7 +34,9 @@ public sealed class NetworkRestrictions(IAccessRestrictionStore store, IAuditLog
             IPNetwork network;
             if (text.Contains('/', StringComparison.Ordinal))
             {
-                if (!IPNetwork.TryParse(text, out network))
+                // A range written with host bits set (203.0.113.1/24) is most likely a typo for a single address: refuse it.
+                if (!IPNetwork.TryParse(text, out network) || !IPAddress.TryParse(text[..text.IndexOf('/', StringComparison.Ordinal)], out var written)
+                    || !Normalise(written).Equals(network.BaseAddress))
                     return new MalformedInput($"'{field}[{i}]': '{Shorten(text)}' is not a CIDR range (address/prefix with the host bits zero, e.g. 203.0.113.0/24)");
             }
             else if (IPAddress.TryParse(text, out var single))
