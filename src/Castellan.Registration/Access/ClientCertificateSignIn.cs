@@ -28,7 +28,7 @@ public sealed class ClientCertificateSignIn(IClientCertificateStore store, ICert
         var account = AccessPolicy.Authorize(caller, await accounts.GetAsync(accountId, ct), Permission.ApiUse, accountId);
         if (account.IsError) return account.Error;
         if (caller.UserId is null || caller.AccountId != accountId)
-            return new PolicyViolation("certificate-needs-membership", "a client certificate belongs to the caller's own membership in this account");
+            return new Forbidden("a client certificate belongs to the caller's own membership in this account");
         if (string.IsNullOrWhiteSpace(r.Pem)) return new MalformedInput("'pem' is required (one PEM certificate)");
         if (r.Pem.Length > MaxPem) return new MalformedInput($"'pem' may have at most {MaxPem} characters");
         if (r.Pem.Contains("PRIVATE KEY", StringComparison.Ordinal)) return new MalformedInput("'pem' holds a private key; send the certificate only and keep the key to yourself");
