@@ -21,4 +21,12 @@ public sealed class RegistrationOptions
 
     /// <summary>Seed 003: renewal is offered from 60 days before the certificate expires.</summary>
     public TimeSpan RenewalWindow { get; set; } = TimeSpan.FromDays(60);
+    /// <summary>How often the renewal-reminder job runs; zero turns it off.</summary>
+    public TimeSpan ReminderCheckInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The key (base64, 32 bytes) that encrypts TOTP secrets at rest. Give every node the same one (from the
+    /// environment); when absent a key is generated into DATA/second-factor.key (0600).
+    /// </summary>
+    public string? SecondFactorKey { get; set; }
 }

@@ -4,6 +4,7 @@ using Castellan.Registration.Notifications;
 using Castellan.Registration.Orders;
 using Castellan.Registration.Products;
 using Castellan.Registration.Roles;
+using Castellan.Registration.SecondFactor;
 using Castellan.Registration.Users;
 using Castellan.Registration.Dashboard;
 using Castellan.Registration.SignIn;
@@ -33,6 +34,27 @@ public static class RegistrationServiceCollectionExtensions
         services.AddSingleton<SessionCallers>();
         services.AddSingleton<ReadDashboard>();
         services.AddOrderActions();
+        services.AddRegistrationSecurity();
+        return services;
+    }
+
+    /// <summary>Sign-in security (TOTP, client certificates, IP restrictions) and email notifications (templates, SMTP outbox dispatcher, reminders).</summary>
+    public static IServiceCollection AddRegistrationSecurity(this IServiceCollection services)
+    {
+        services.AddOptions<SmtpOptions>().BindConfiguration("Castellan:Smtp");
+        services.AddSingleton<Notifier>();
+        services.AddSingleton<OrderNotifications>();
+        services.AddSingleton<NotificationSettingsService>();
+        services.AddSingleton<IMailTransport, SmtpTransport>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddSingleton<RenewalReminders>();
+        services.AddHostedService(sp => sp.GetRequiredService<RenewalReminders>());
+        services.AddSingleton<SecretProtector>();
+        services.AddSingleton<TotpService>();
+        services.AddSingleton<NetworkRestrictions>();
+        services.AddSingleton<AccountSecurityService>();
+        services.AddSingleton<ClientCertificateSignIn>();
         return services;
     }
 }

@@ -50,7 +50,13 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IUserStore, UserStore>();
         services.AddSingleton<IActivationTokenStore, ActivationTokenStore>();
         services.AddSingleton<ICustomRoleStore, CustomRoleStore>();
-        services.AddSingleton<INotificationOutbox, NotificationOutbox>();
+        services.AddSingleton<NotificationOutbox>();
+        services.AddSingleton<INotificationOutbox>(sp => sp.GetRequiredService<NotificationOutbox>());
+        services.AddSingleton<IOutboxDelivery>(sp => sp.GetRequiredService<NotificationOutbox>());
+        services.AddSingleton<ISecondFactorStore, SecondFactorStore>();
+        services.AddSingleton<IAccessRestrictionStore, AccessRestrictionStore>();
+        services.AddSingleton<IClientCertificateStore, ClientCertificateStore>();
+        services.AddSingleton<INotificationSettingsStore, NotificationSettingsStore>();
         services.AddSingleton<IProductStore, ProductStore>();
         services.AddSingleton<IOrderStore, OrderStore>();
         services.AddSingleton<IDashboardReadModel, DashboardReadModel>();

@@ -31,7 +31,8 @@ public sealed class OrderService(
     IssueCertificate issuer,
     IAuditLog audit,
     TimeProvider clock,
-    ICustomFieldStore customFields)
+    ICustomFieldStore customFields,
+    Notifications.OrderNotifications notices)
 {
     private static readonly OrderStatus[] CsrAccepted = [OrderStatus.OnHold, OrderStatus.PendingApproval, OrderStatus.PendingParentApproval, OrderStatus.Accepted];
 
@@ -367,9 +368,12 @@ public sealed class OrderService(
         return fulfilled;
     }
 
-    internal Task AuditAsync(string actor, string action, Order order, OrderStatus? from, OrderStatus to, RequestOrigin origin, object? extra) =>
-        audit.AppendAsync(new AuditEvent(actor, action, $"order:{order.Id}", JsonSerializer.Serialize(new
+    internal async Task AuditAsync(string actor, string action, Order order, OrderStatus? from, OrderStatus to, RequestOrigin origin, object? extra)
+    {
+        await audit.AppendAsync(new AuditEvent(actor, action, $"order:{order.Id}", JsonSerializer.Serialize(new
         {
             order = order.Id, account = order.AccountId, from = from is { } f ? Code(f) : null, to = Code(to), details = extra,
         }), origin.Address), CancellationToken.None);
+        await notices.OrderChangedAsync(action, order, CancellationToken.None); // issue 3 item 12: the emails that follow each audited change
+    }
 }

@@ -43,7 +43,7 @@ public sealed class UserService(IUserStore users, IAccountStore accounts, IActiv
         await users.SaveMembershipAsync(membership, ct);
         var a = account.Value;
         if (user.Status == UserStatus.Invited)
-            await links.SendAsync(user, accountId, $"You are invited to {a.Name} on Castellan", $"You are invited to {a.Name} (account {a.Number}) as {role.Value.Name}.", ct);
+            await links.SendAsync(user, accountId, $"You are invited to {a.Name} on Castellan", $"You are invited to {a.Name} (account {a.Number}) as {role.Value.Name}.", ct, NotificationEvent.Invitation);
         else
             await links.NotifyAsync(user.Email, $"You were added to {a.Name} on Castellan",
                 $"Hello {user.Name},\n\nYou now belong to {a.Name} (account {a.Number}) as {role.Value.Name}. Sign in with your existing password.", ct);

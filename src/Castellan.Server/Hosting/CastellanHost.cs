@@ -59,6 +59,9 @@ public static class CastellanHost
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
         s.AddPortal(o => o.ClientAddress = http => http.RequestServices.GetRequiredService<ClientAddress>().Of(http));
         PortalAssets.Use(builder);
+        // Where an https endpoint asks for client certificates (Kestrel:Endpoints:X:ClientCertificateMode), any chain is
+        // let through the handshake: the RA decides by registered fingerprint (ClientCertificateSignIn), not the OS trust store.
+        builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => h.AllowAnyClientCertificate()));
 
         var app = builder.Build();
         var firstUrl = (builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"] ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries)[0];
@@ -93,6 +96,8 @@ public static class CastellanHost
         OrderActionEndpoints.Map(api);
         CustomFieldEndpoints.Map(api);
         TrackingEndpoints.Map(app);
+        SecurityEndpoints.Map(api);
+        NotificationEndpoints.Map(api);
         PublicationEndpoints.Map(app);
         app.MapAcme();
         app.MapPortal();

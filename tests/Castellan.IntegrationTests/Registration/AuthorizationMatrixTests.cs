@@ -158,6 +158,21 @@ public abstract class AuthorizationMatrixTests<TServer>(TServer server, ITestOut
             new("POST /orders/{id}/decision (private API product)", async (c, t, _) =>
                 await c.Client.PostAsJsonAsync($"/api/v1/orders/{await Fulfilled(t, orderSetup[t.AccountId].ApiProduct)}/decision", new { decision = "approve" }),
                 (r, _) => Has(r, Permission.OrdersApprove)),
+            new("GET /accounts/{id}/security", (c, t, _) => c.Client.GetAsync($"/api/v1/accounts/{t.AccountId}/security"), (r, _) => Has(r, Permission.SettingsManage)),
+            new("PUT /accounts/{id}/security", (c, t, _) => c.Client.PutAsJsonAsync($"/api/v1/accounts/{t.AccountId}/security", new { secondFactorRequired = false }),
+                (r, _) => Has(r, Permission.SettingsManage)),
+            new("PUT /accounts/{id}/users/{userId}/allowed-networks", (c, t, _) => c.Client.PutAsJsonAsync($"/api/v1/accounts/{t.AccountId}/users/{t.BasicUserId}/allowed-networks",
+                new { allowedNetworks = Array.Empty<string>() }), (r, op) => ActsOnBasic(r, op, Permission.UsersManage)),
+            new("GET /accounts/{id}/notification-templates/{event}", (c, t, _) => c.Client.GetAsync($"/api/v1/accounts/{t.AccountId}/notification-templates/order-confirmation"),
+                (r, _) => Has(r, Permission.SettingsManage)),
+            new("PUT /accounts/{id}/notification-templates/{event}", (c, t, _) => c.Client.PutAsJsonAsync($"/api/v1/accounts/{t.AccountId}/notification-templates/order-approved",
+                new { subject = "Approved {{orderId}}", text = "Order {{orderId}} is approved." }), (r, _) => Has(r, Permission.SettingsManage)),
+            new("PUT /accounts/{id}/notification-settings", (c, t, _) => c.Client.PutAsJsonAsync($"/api/v1/accounts/{t.AccountId}/notification-settings",
+                new { reminderDays = new[] { 30, 7 } }), (r, _) => Has(r, Permission.SettingsManage)),
+            new("POST /accounts/{id}/client-certificates (own membership only)", (c, t, ownTarget) =>
+                // Registering needs ApiUse and the caller's own membership: operators and other tenants are refused.
+                c.Client.PostAsJsonAsync($"/api/v1/accounts/{t.AccountId}/client-certificates", new { pem = MatrixCertificatePem() }),
+                (r, op) => !op && Has(r, Permission.ApiUse)),
             new("GET /cas (CA endpoints stay operator-admin only)", (c, _, _) => c.Client.GetAsync("/api/v1/cas"), (r, op) => op && r == OperatorRoles.Administrator),
         };
 
@@ -182,6 +197,14 @@ public abstract class AuthorizationMatrixTests<TServer>(TServer server, ITestOut
         output.WriteLine($"{counted} calls: {callers.Count} callers x {cases.Count} endpoints x 2 tenants");
         Assert.True(failures.Length == 0, failures.ToString());
         Assert.NotEqual("", ownAdmin);
+    }
+
+    private static string MatrixCertificatePem()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=matrix", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1));
+        return cert.ExportCertificatePem();
     }
 
     /// <summary>Seeing another member's order takes a permission over the account's orders, not just one's own.</summary>

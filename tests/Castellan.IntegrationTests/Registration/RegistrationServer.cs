@@ -35,7 +35,7 @@ public class RegistrationServer : CastellanServer
         return messages[^1];
     }
 
-    public async Task<string?> ActivationTokenAsync(string email)
+    public virtual async Task<string?> ActivationTokenAsync(string email)
     {
         var messages = await Get<INotificationOutbox>().ListPendingAsync(email, 100, CancellationToken.None);
         var match = messages.Select(m => Regex.Match(m.Body, @"/activate\?token=([A-Za-z0-9_-]+)")).LastOrDefault(m => m.Success);

@@ -22,30 +22,31 @@ public sealed class SmtpSink : IAsyncDisposable
     public int Port { get; }
     private string NewMail => Path.Combine(Directory, "maildir", "new");
 
-    public static async Task<SmtpSink> StartAsync()
+    /// <summary>Starts the sink; <paramref name="port"/> lets a test bring a mail server up where one was down.</summary>
+    public static async Task<SmtpSink> StartAsync(int? port = null)
     {
         var dir = TestPaths.NewDirectory("smtp");
-        var port = FreePort.Next();
+        var listenPort = port ?? FreePort.Next();
         // /usr/bin/python3 on purpose: a pyenv python3 first on PATH lacks the Debian module.
         var psi = new ProcessStartInfo("/usr/bin/python3") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", Path.Combine(dir, "maildir") })
+        foreach (var a in new[] { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{listenPort}", "-c", "aiosmtpd.handlers.Mailbox", Path.Combine(dir, "maildir") })
             psi.ArgumentList.Add(a);
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start aiosmtpd");
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
-        var sink = new SmtpSink(process, dir, port);
+        var sink = new SmtpSink(process, dir, listenPort);
         for (var i = 0; i < 100; i++)
         {
             try
             {
                 using var probe = new System.Net.Sockets.TcpClient();
-                await probe.ConnectAsync(System.Net.IPAddress.Loopback, port);
+                await probe.ConnectAsync(System.Net.IPAddress.Loopback, listenPort);
                 return sink;
             }
             catch (System.Net.Sockets.SocketException) { await Task.Delay(50); }
         }
         await sink.DisposeAsync();
-        throw new InvalidOperationException("aiosmtpd did not listen on " + port);
+        throw new InvalidOperationException("aiosmtpd did not listen on " + listenPort);
     }
 
     /// <summary>Every message received so far, oldest first.</summary>

@@ -12,7 +12,13 @@ namespace Castellan.Server.Api;
 /// nothing, operator administrators only, so a new endpoint is closed until its author opens it. Account-scoped
 /// checks (which tenant) follow in the RA itself. The key is hashed and looked up; it is never logged.
 /// </summary>
-internal sealed class ApiKeyAuthentication(ApiKeyService keys) : IEndpointFilter
+/// <remarks>
+/// Without an Authorization header, a TLS client certificate registered by a user (<see cref="ClientCertificateSignIn"/>)
+/// signs in instead, when Kestrel asks for client certificates. Every authenticated caller is then held to its
+/// account's and login's allowed networks (<see cref="NetworkRestrictions"/>): 403 and an audit entry when outside.
+/// </remarks>
+internal sealed class ApiKeyAuthentication(ApiKeyService keys, ClientCertificateSignIn certificates, NetworkRestrictions networks,
+    Castellan.Server.Api.Network.ClientAddress addresses) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -20,18 +26,31 @@ internal sealed class ApiKeyAuthentication(ApiKeyService keys) : IEndpointFilter
         var metadata = http.GetEndpoint()?.Metadata;
         if (metadata?.GetMetadata<IAllowAnonymous>() is not null) return await next(context);
         var header = http.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        Caller? caller;
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            caller = await keys.AuthenticateAsync(header["Bearer ".Length..].Trim(), http.RequestAborted);
+            if (caller is null)
+            {
+                http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+                return ProblemResults.Problem(401, "unauthenticated", "Authentication failed", "the API key is unknown or revoked");
+            }
+        }
+        else if (header.Length == 0 && http.Connection.ClientCertificate is { } presented)
+        {
+            caller = await certificates.AuthenticateAsync(presented, http.RequestAborted);
+            if (caller is null)
+                return ProblemResults.Problem(401, "unauthenticated", "Authentication failed", "the client certificate is not registered, not current, or revoked");
+        }
+        else
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
-            return ProblemResults.Problem(401, "unauthenticated", "Authentication required", "send an API key as 'Authorization: Bearer <key>'");
-        }
-        var caller = await keys.AuthenticateAsync(header["Bearer ".Length..].Trim(), http.RequestAborted);
-        if (caller is null)
-        {
-            http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-            return ProblemResults.Problem(401, "unauthenticated", "Authentication failed", "the API key is unknown or revoked");
+            return ProblemResults.Problem(401, "unauthenticated", "Authentication required", "send an API key as 'Authorization: Bearer <key>' or a registered client certificate");
         }
         if (Refusal(caller, metadata) is { } refused) return ProblemResults.Problem(403, "forbidden", "Not allowed", refused);
+        var address = System.Net.IPAddress.TryParse(addresses.Of(http), out var parsed) ? parsed : null;
+        if (await networks.CheckAsync(caller, address, $"{http.Request.Method} {http.Request.Path}", http.RequestAborted) is { } outside)
+            return ProblemResults.From(outside);
         http.Items[typeof(Caller)] = caller;
         return await next(context);
     }
@@ -41,6 +60,7 @@ internal sealed class ApiKeyAuthentication(ApiKeyService keys) : IEndpointFilter
     {
         var permission = metadata?.GetMetadata<RequiredPermission>();
         var operatorOnly = metadata?.GetMetadata<RequiredOperatorRole>();
+        if (metadata?.GetMetadata<AnyCaller>() is not null && permission is null && operatorOnly is null) return null;
         if (operatorOnly is not null && !(caller.IsOperator && operatorOnly.Roles.Contains(caller.Role)))
             return $"this endpoint is for operator staff ({string.Join(", ", operatorOnly.Roles)})";
         if (permission is not null && !caller.Permissions.Contains(permission.Permission))

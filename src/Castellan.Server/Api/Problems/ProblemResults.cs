@@ -32,6 +32,7 @@ internal static class ProblemResults
         OrderPaymentRefused { Cause: SpendLimitExceeded } e => Problem(402, "spend-limit-exceeded", "The order cannot be paid: the group's spend limit would be exceeded", e.Detail),
         OrderPaymentRefused e => Problem(422, "payment-refused", "The order cannot be paid", e.Detail),
         OrderKeyReused e => Problem(409, "idempotency-key-reused", "The idempotency key was used for another order", e.Detail),
+        Castellan.Registration.Access.AddressNotAllowed e => Problem(403, "address-not-allowed", "Not allowed from this address", e.Detail),
         _ => Problem(500, "internal", "Internal error", "The server could not complete the request."),
     };
 

@@ -60,6 +60,25 @@ namespace Castellan.Storage.Migrations.Postgres
                     b.ToTable("accounts", (string)null);
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.AccountSecurityRow", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("AllowedNetworks")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<bool>("SecondFactorRequired")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("account_security", (string)null);
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.ActivationTokenRow", b =>
                 {
                     b.Property<string>("Hash")
@@ -314,6 +333,62 @@ namespace Castellan.Storage.Migrations.Postgres
                     b.ToTable("certificates", (string)null);
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.ClientCertificateRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<long>("NotAfter")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("NotBefore")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("RemovedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("SerialHex")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Fingerprint")
+                        .IsUnique();
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("client_certificates", (string)null);
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.CrlRow", b =>
                 {
                     b.Property<string>("CaId")
@@ -456,6 +531,49 @@ namespace Castellan.Storage.Migrations.Postgres
                     b.HasIndex("AccountId");
 
                     b.ToTable("memberships", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.NotificationSettingsRow", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("notification_settings", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.NotificationTemplateRow", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<int>("Event")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Html")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("AccountId", "Event");
+
+                    b.ToTable("notification_templates", (string)null);
                 });
 
             modelBuilder.Entity("Castellan.Storage.Entities.OrderLabelRow", b =>
@@ -648,11 +766,31 @@ namespace Castellan.Storage.Migrations.Postgres
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Body")
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<long?>("ClaimedUntil")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("HtmlBody")
+                        .HasColumnType("text");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("NextAttemptAt")
                         .HasColumnType("bigint");
 
                     b.Property<long?>("SentAt")
@@ -671,6 +809,8 @@ namespace Castellan.Storage.Migrations.Postgres
                     b.HasIndex("To");
 
                     b.HasIndex("SentAt", "CreatedAt");
+
+                    b.HasIndex("SentAt", "NextAttemptAt");
 
                     b.ToTable("outbox_messages", (string)null);
                 });
@@ -755,6 +895,66 @@ namespace Castellan.Storage.Migrations.Postgres
                     b.ToTable("profiles", (string)null);
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.RecoveryCodeRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("UserId", "Hash");
+
+                    b.ToTable("recovery_codes", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.ReminderSentRow", b =>
+                {
+                    b.Property<string>("SerialHex")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Days")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("SerialHex", "Days");
+
+                    b.ToTable("reminders_sent", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.SecondFactorRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long?>("ConfirmedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LastUsedStep")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("second_factors", (string)null);
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.StatusChangeRow", b =>
                 {
                     b.Property<long>("Id")
@@ -781,6 +981,22 @@ namespace Castellan.Storage.Migrations.Postgres
                     b.HasIndex("At");
 
                     b.ToTable("status_changes", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.UserNetworksRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("AllowedNetworks")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("user_networks", (string)null);
                 });
 
             modelBuilder.Entity("Castellan.Storage.Entities.UserRow", b =>

@@ -55,6 +55,25 @@ namespace Castellan.Storage.Migrations.Sqlite
                     b.ToTable("accounts", (string)null);
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.AccountSecurityRow", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AllowedNetworks")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("SecondFactorRequired")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("account_security", (string)null);
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.ActivationTokenRow", b =>
                 {
                     b.Property<string>("Hash")
@@ -309,6 +328,62 @@ namespace Castellan.Storage.Migrations.Sqlite
                     b.ToTable("certificates", (string)null);
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.ClientCertificateRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NotAfter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NotBefore")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RemovedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SerialHex")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Fingerprint")
+                        .IsUnique();
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("client_certificates", (string)null);
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.CrlRow", b =>
                 {
                     b.Property<string>("CaId")
@@ -451,6 +526,49 @@ namespace Castellan.Storage.Migrations.Sqlite
                     b.HasIndex("AccountId");
 
                     b.ToTable("memberships", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.NotificationSettingsRow", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("notification_settings", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.NotificationTemplateRow", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Event")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Html")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId", "Event");
+
+                    b.ToTable("notification_templates", (string)null);
                 });
 
             modelBuilder.Entity("Castellan.Storage.Entities.OrderLabelRow", b =>
@@ -643,11 +761,31 @@ namespace Castellan.Storage.Migrations.Sqlite
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Body")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClaimedUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HtmlBody")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextAttemptAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("SentAt")
@@ -666,6 +804,8 @@ namespace Castellan.Storage.Migrations.Sqlite
                     b.HasIndex("To");
 
                     b.HasIndex("SentAt", "CreatedAt");
+
+                    b.HasIndex("SentAt", "NextAttemptAt");
 
                     b.ToTable("outbox_messages", (string)null);
                 });
@@ -750,6 +890,66 @@ namespace Castellan.Storage.Migrations.Sqlite
                     b.ToTable("profiles", (string)null);
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.RecoveryCodeRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId", "Hash");
+
+                    b.ToTable("recovery_codes", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.ReminderSentRow", b =>
+                {
+                    b.Property<string>("SerialHex")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Days")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SerialHex", "Days");
+
+                    b.ToTable("reminders_sent", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.SecondFactorRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ConfirmedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastUsedStep")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("second_factors", (string)null);
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.StatusChangeRow", b =>
                 {
                     b.Property<long>("Id")
@@ -774,6 +974,22 @@ namespace Castellan.Storage.Migrations.Sqlite
                     b.HasIndex("At");
 
                     b.ToTable("status_changes", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.UserNetworksRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AllowedNetworks")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("user_networks", (string)null);
                 });
 
             modelBuilder.Entity("Castellan.Storage.Entities.UserRow", b =>
