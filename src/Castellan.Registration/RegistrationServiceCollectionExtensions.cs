@@ -25,6 +25,7 @@ public static class RegistrationServiceCollectionExtensions
         services.AddSingleton<CustomRoleService>();
         services.AddSingleton<ProductService>();
         services.AddSingleton<OrderService>();
+        services.AddSingleton<Enrollment.ProtocolEnrollment>();
         return services;
     }
 }

@@ -53,6 +53,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<INotificationOutbox, NotificationOutbox>();
         services.AddSingleton<IProductStore, ProductStore>();
         services.AddSingleton<IOrderStore, OrderStore>();
+        services.AddSingleton<Castellan.Protocols.Acme.Contracts.IAcmeStore, Stores.Protocols.AcmeStore>();
         services.AddSingleton<DatabaseInitializer>();
         return services;
     }

@@ -83,6 +83,7 @@ public static class CastellanHost
         ApiKeyEndpoints.Map(api);
         ProductEndpoints.Map(api);
         OrderEndpoints.Map(api);
+        Castellan.Server.Api.Acme.AcmeApiEndpoints.Map(api);
         PublicationEndpoints.Map(app);
         app.MapAcme();
         return app;
