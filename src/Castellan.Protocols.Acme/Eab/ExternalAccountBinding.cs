@@ -100,6 +100,8 @@ public sealed class ExternalAccountBinding
             return new MalformedInput("'externalAccountBinding' must be a flattened JWS");
         if (!Base64Url.TryDecode(p, out var protectedBytes) || !Base64Url.TryDecode(pl, out var payload) || !Base64Url.TryDecode(s, out var signature))
             return new MalformedInput("an externalAccountBinding member is not base64url");
+        if (!System.Text.Unicode.Utf8.IsValid(protectedBytes) || !System.Text.Unicode.Utf8.IsValid(payload))
+            return new MalformedInput("the externalAccountBinding header and payload must be UTF-8 JSON");
         try
         {
             using var doc = JsonDocument.Parse(protectedBytes);

@@ -98,6 +98,8 @@ internal sealed record FlattenedJws(string Alg, string? Nonce, string Url, Jwk? 
 {
     public static Result<FlattenedJws> Parse(byte[] body, bool requireNonce = true)
     {
+        // Invalid UTF-8 inside a JSON string would only surface later, as an exception from GetString().
+        if (!System.Text.Unicode.Utf8.IsValid(body)) return new MalformedInput("the body is not UTF-8");
         JsonElement root;
         try
         {
@@ -120,6 +122,8 @@ internal sealed record FlattenedJws(string Alg, string? Nonce, string Url, Jwk? 
             return new MalformedInput("the JWS needs 'protected', 'payload' and 'signature' strings");
         if (!Base64Url.TryDecode(protectedB64, out var protectedBytes) || !Base64Url.TryDecode(payloadB64, out var payload) || !Base64Url.TryDecode(signatureB64, out var signature))
             return new MalformedInput("a JWS member is not base64url");
+        if (!System.Text.Unicode.Utf8.IsValid(protectedBytes) || !System.Text.Unicode.Utf8.IsValid(payload))
+            return new MalformedInput("the protected header and payload must be UTF-8 JSON");
 
         JsonElement header;
         try

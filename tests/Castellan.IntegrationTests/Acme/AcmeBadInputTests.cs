@@ -160,13 +160,15 @@ public sealed class AcmeBadInputTests(AcmeServer server) : IClassFixture<AcmeSer
                 var chars = decoded.ToCharArray();
                 if (chars.Length > 0)
                 {
-                    for (var k = 0; k < 1 + r.Next(3); k++) chars[r.Next(chars.Length)] = "{}[]\":,0aZ-_.\\ "[r.Next(16)];
+                    for (var k = 0; k < 1 + r.Next(3); k++) chars[r.Next(chars.Length)] = Junk[r.Next(Junk.Length)];
                 }
                 d[member] = r.Next(4) == 0 ? "" : AcmeTestClient.B64(Encoding.UTF8.GetBytes(new string(chars)));
                 return JsonSerializer.Serialize(d);
             }
         }
     }
+
+    private const string Junk = "{}[]\":,0aZ-_.\\ ";
 
     private static byte[] Decode(string s) => Convert.FromBase64String(s.Replace('-', '+').Replace('_', '/') + new string('=', (4 - s.Length % 4) % 4));
 

@@ -158,7 +158,7 @@ public sealed class Http01Responder : IDisposable
 
     public Http01Responder(int port)
     {
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        _listener.Prefixes.Add($"http://*:{port}/"); // 127.0.0.2, 127.0.0.3 ... are loopback too
         _listener.Start();
         _ = Task.Run(LoopAsync);
     }
