@@ -51,6 +51,9 @@ internal static class AcmeProblems
         // fix it by retrying, and RFC 8555 has no closer type for a policy refusal at finalize.
         PolicyViolation or LintFailure => new(Prefix + "rejectedIdentifier", e.Detail, 400),
         Conflict => new(Prefix + "malformed", e.Detail, 409),
+        // An EAB-bound account whose RA account cannot pay: the client cannot fix it, the account owner can.
+        Castellan.Registration.Contracts.OrderPaymentRefused => new(Prefix + "unauthorized", "the bound account cannot pay for this order: " + e.Detail, 403),
+        Castellan.Registration.Contracts.OrderKeyReused => new(Prefix + "malformed", e.Detail, 409),
         _ => new(Prefix + "serverInternal", "the server could not complete the request", 500), // no internals leak
     };
 
