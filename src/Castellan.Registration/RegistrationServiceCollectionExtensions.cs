@@ -34,6 +34,7 @@ public static class RegistrationServiceCollectionExtensions
         services.AddSingleton<SessionCallers>();
         services.AddSingleton<ReadDashboard>();
         services.AddOrderActions();
+        services.AddSingleton<Enrollment.ProtocolEnrollment>();
         services.AddRegistrationSecurity();
         return services;
     }

@@ -62,6 +62,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IDashboardReadModel, DashboardReadModel>();
         services.AddSingleton<IOrderDetailsStore, OrderStore>();
         services.AddSingleton<ICustomFieldStore, CustomFieldStore>();
+        services.AddSingleton<Castellan.Protocols.Acme.Contracts.IAcmeStore, Stores.Protocols.AcmeStore>();
         services.AddSingleton<DatabaseInitializer>();
         return services;
     }

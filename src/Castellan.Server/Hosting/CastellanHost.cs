@@ -98,6 +98,7 @@ public static class CastellanHost
         TrackingEndpoints.Map(app);
         SecurityEndpoints.Map(api);
         NotificationEndpoints.Map(api);
+        Castellan.Server.Api.Acme.AcmeApiEndpoints.Map(api);
         PublicationEndpoints.Map(app);
         app.MapAcme();
         app.MapPortal();

@@ -1,0 +1,79 @@
+namespace Castellan.Protocols.Acme;
+
+/// <summary>
+/// <c>Castellan:Acme</c>. The root keys describe the default directory (/acme/directory); <see cref="Directories"/>
+/// adds one directory per ACME-enabled product (/acme/{name}/directory).
+/// </summary>
+public sealed class AcmeOptions
+{
+    /// <summary>RFC 8555 §7.3.4: the default directory accepts accounts without external account binding unless this is set.</summary>
+    public bool RequireExternalAccountBinding { get; set; }
+
+    /// <summary>The product the default directory issues (its profile, CA and validity).</summary>
+    public string ProductId { get; set; } = "prd_tls_server";
+
+    /// <summary>ACME profiles (draft-aaron-acme-profiles) of the default directory; none configured gives "classic" and "shortlived".</summary>
+    public Dictionary<string, AcmeProfileOptions> Profiles { get; set; } = [];
+
+    public Dictionary<string, AcmeDirectoryOptions> Directories { get; set; } = [];
+
+    /// <summary>The terms of service URL advertised in the directory meta; clients must agree when it is set.</summary>
+    public string? TermsOfService { get; set; }
+
+    public string? Website { get; set; }
+
+    /// <summary>The CAA issuer domains advertised in the directory meta (RFC 8555 §9.7.6 caaIdentities).</summary>
+    public List<string> CaaIdentities { get; set; } = [];
+
+    public TimeSpan OrderLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long a pending authorization may be answered.</summary>
+    public TimeSpan AuthorizationLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Validations run after the challenge POST; at most this many at once, the rest queue.</summary>
+    public int MaxConcurrentValidations { get; set; } = 256;
+
+    /// <summary>Largest JWS body accepted; an ACME message with a CSR of a large RSA key stays well under it.</summary>
+    public int MaxBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Key that encrypts EAB HMAC keys (base64, 32 bytes). Absent: generated into DATA/acme-eab.secret (0600). Every node needs the same.</summary>
+    public string? EabSecret { get; set; }
+
+    public AcmeRateLimitOptions RateLimits { get; set; } = new();
+}
+
+public sealed class AcmeDirectoryOptions
+{
+    public string ProductId { get; set; } = "";
+    public bool RequireExternalAccountBinding { get; set; }
+    public Dictionary<string, AcmeProfileOptions> Profiles { get; set; } = [];
+}
+
+/// <summary>One ACME profile: what newOrder "profile" selects.</summary>
+public sealed class AcmeProfileOptions
+{
+    public string Description { get; set; } = "";
+
+    /// <summary>The product issued under this profile; the directory's when absent.</summary>
+    public string? ProductId { get; set; }
+
+    /// <summary>Certificate lifetime in days; the product's when absent.</summary>
+    public int? ValidityDays { get; set; }
+
+    /// <summary>Whether newOrder may ask for notBefore/notAfter (RFC 8555 §7.4); refused with malformed otherwise.</summary>
+    public bool AllowValidityRequest { get; set; }
+}
+
+/// <summary>Issue 4 item 7. A limit of 0 turns that limit off. Counted per node, in memory (see AcmeRateLimiter).</summary>
+public sealed class AcmeRateLimitOptions
+{
+    public RateLimit NewOrdersPerAccount { get; set; } = new() { Limit = 300, Window = TimeSpan.FromHours(3) };
+    public RateLimit CertificatesPerRegisteredDomain { get; set; } = new() { Limit = 50, Window = TimeSpan.FromDays(7) };
+    public RateLimit NewAccountsPerAddress { get; set; } = new() { Limit = 10, Window = TimeSpan.FromHours(3) };
+}
+
+public sealed class RateLimit
+{
+    public int Limit { get; set; }
+    public TimeSpan Window { get; set; }
+}

@@ -1,0 +1,60 @@
+namespace Castellan.Protocols.Acme.Contracts;
+
+/// <summary>
+/// ACME storage, implemented by Castellan.Storage. Each method is one round trip (one statement or one transaction):
+/// the hot path of an order (account, order, challenge, finalize, download) is about seven of them.
+/// </summary>
+public interface IAcmeStore
+{
+    /// <summary>False when the key (thumbprint) already has an account; the caller then reads that account.</summary>
+    Task<bool> AddAccountAsync(AcmeAccount account, CancellationToken ct);
+
+    Task<AcmeAccount?> GetAccountAsync(string id, CancellationToken ct);
+
+    Task<AcmeAccount?> FindAccountByKeyAsync(string thumbprint, CancellationToken ct);
+
+    /// <summary>Replaces contact and/or status of a valid account; false when it is no longer valid.</summary>
+    Task<bool> UpdateAccountAsync(string id, IReadOnlyList<string>? contact, string? status, CancellationToken ct);
+
+    /// <summary>RFC 8555 §7.3.5 key rollover: conditional on the old thumbprint; false when it changed or the new key is taken.</summary>
+    Task<bool> ChangeKeyAsync(string id, string oldThumbprint, string newThumbprint, string newJwk, CancellationToken ct);
+
+    /// <summary>The order and its authorizations in one transaction.</summary>
+    Task AddOrderAsync(AcmeOrder order, IReadOnlyList<AcmeAuthorization> authorizations, CancellationToken ct);
+
+    Task<AcmeOrder?> GetOrderAsync(string id, CancellationToken ct);
+
+    Task<AcmeOrder?> FindOrderByCertificateAsync(string serial, CancellationToken ct);
+
+    /// <summary>Order ids of an account, newest first.</summary>
+    Task<IReadOnlyList<string>> ListOrderIdsAsync(string accountId, int skip, int take, CancellationToken ct);
+
+    Task<AcmeAuthorization?> GetAuthorizationAsync(string id, CancellationToken ct);
+
+    /// <summary>Marks <paramref name="challenge"/> as processing on a pending authorization nobody is validating yet; false otherwise.</summary>
+    Task<bool> StartChallengeAsync(string authorizationId, string challenge, CancellationToken ct);
+
+    /// <summary>
+    /// Writes the validation outcome and, in the same transaction, moves the order: pending -> ready when every
+    /// authorization is now valid, pending -> invalid (with the error) when this one failed.
+    /// </summary>
+    Task CompleteAuthorizationAsync(AuthorizationOutcome outcome, CancellationToken ct);
+
+    /// <summary>RFC 8555 §7.5.2: the client gives up an authorization; its pending or ready order becomes invalid.</summary>
+    Task<bool> DeactivateAuthorizationAsync(string authorizationId, string orderId, CancellationToken ct);
+
+    /// <summary>Conditional status move of an order (finalize claims ready -> processing); false when it was not in <paramref name="from"/>.</summary>
+    Task<bool> TransitionOrderAsync(string id, string from, string to, CancellationToken ct);
+
+    /// <summary>processing -> valid with the certificate, or -> invalid with the error.</summary>
+    Task FinishOrderAsync(OrderOutcome outcome, CancellationToken ct);
+
+    Task<bool> AddEabCredentialAsync(EabCredential credential, CancellationToken ct);
+
+    Task<EabCredential?> GetEabCredentialAsync(string keyId, CancellationToken ct);
+
+    /// <summary>Records that an operator started replacing every certificate of a CA (ARI windows move to now).</summary>
+    Task AddCaReplacementAsync(string caId, DateTimeOffset at, string actor, CancellationToken ct);
+
+    Task<DateTimeOffset?> FindCaReplacementAsync(string caId, CancellationToken ct);
+}

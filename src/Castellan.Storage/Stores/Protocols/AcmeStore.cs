@@ -1,0 +1,249 @@
+using System.Text.Json;
+using Castellan.Protocols.Acme.Contracts;
+using Castellan.Storage.Entities;
+using Castellan.Validation.Contracts;
+using Microsoft.EntityFrameworkCore;
+
+namespace Castellan.Storage.Stores.Protocols;
+
+/// <summary>ACME storage: one statement or one transaction per call, no tracking, nothing re-read after a write.</summary>
+internal sealed class AcmeStore(IDbContextFactory<CastellanDb> factory) : IAcmeStore
+{
+    public async Task<bool> AddAccountAsync(AcmeAccount a, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        db.Set<AcmeAccountRow>().Add(new AcmeAccountRow
+        {
+            Id = a.Id, Directory = a.Directory, KeyThumbprint = a.KeyThumbprint, Jwk = a.Jwk, Status = a.Status, Contact = Json(a.Contact),
+            TermsOfServiceAgreed = a.TermsOfServiceAgreed, RaAccountId = a.RaAccountId, RaGroupId = a.RaGroupId, ProductId = a.ProductId,
+            EabKeyId = a.EabKeyId, CreatedAt = Time.Ms(a.CreatedAt),
+        });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException e) when (UniqueViolation.Is(e))
+        {
+            return false;
+        }
+    }
+
+    public async Task<AcmeAccount?> GetAccountAsync(string id, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var row = await db.Set<AcmeAccountRow>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+        return row is null ? null : FromRow(row);
+    }
+
+    public async Task<AcmeAccount?> FindAccountByKeyAsync(string thumbprint, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var row = await db.Set<AcmeAccountRow>().AsNoTracking().FirstOrDefaultAsync(x => x.KeyThumbprint == thumbprint, ct);
+        return row is null ? null : FromRow(row);
+    }
+
+    public async Task<bool> UpdateAccountAsync(string id, IReadOnlyList<string>? contact, string? status, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var contactJson = contact is null ? null : Json(contact);
+        return await db.Set<AcmeAccountRow>().Where(x => x.Id == id && x.Status == AcmeStatus.Valid).ExecuteUpdateAsync(u => u
+            .SetProperty(x => x.Contact, x => contactJson ?? x.Contact)
+            .SetProperty(x => x.Status, x => status ?? x.Status), ct) == 1;
+    }
+
+    public async Task<bool> ChangeKeyAsync(string id, string oldThumbprint, string newThumbprint, string newJwk, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        try
+        {
+            return await db.Set<AcmeAccountRow>().Where(x => x.Id == id && x.KeyThumbprint == oldThumbprint && x.Status == AcmeStatus.Valid)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.KeyThumbprint, newThumbprint).SetProperty(x => x.Jwk, newJwk), ct) == 1;
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 } or Npgsql.PostgresException { SqlState: "23505" })
+        {
+            return false;
+        }
+    }
+
+    public async Task AddOrderAsync(AcmeOrder o, IReadOnlyList<AcmeAuthorization> authorizations, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        db.Set<AcmeOrderRow>().Add(new AcmeOrderRow
+        {
+            Id = o.Id, AccountId = o.AccountId, Directory = o.Directory, Status = o.Status, Expires = Time.Ms(o.Expires),
+            Identifiers = Json(o.Identifiers.Select(Typed).ToList()), AuthorizationIds = Json(o.AuthorizationIds), Profile = o.Profile,
+            NotBefore = o.NotBefore is { } nb ? Time.Ms(nb) : null, NotAfter = o.NotAfter is { } na ? Time.Ms(na) : null, Replaces = o.Replaces,
+            CreatedAt = Time.Ms(o.CreatedAt), UpdatedAt = Time.Ms(o.CreatedAt),
+        });
+        foreach (var a in authorizations)
+        {
+            db.Set<AcmeAuthorizationRow>().Add(new AcmeAuthorizationRow
+            {
+                Id = a.Id, OrderId = a.OrderId, AccountId = a.AccountId, IdentifierType = a.Identifier.Type == IdentifierType.Ip ? "ip" : "dns",
+                IdentifierValue = a.Identifier.Value, Status = a.Status, Expires = Time.Ms(a.Expires), ChallengeTypes = string.Join(' ', a.ChallengeTypes),
+                Token = a.Token, ValidatedAt = a.ValidatedAt is { } v ? Time.Ms(v) : null,
+            });
+        }
+        await db.SaveChangesAsync(ct); // one transaction for the order and its authorizations
+    }
+
+    public async Task<AcmeOrder?> GetOrderAsync(string id, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var row = await db.Set<AcmeOrderRow>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+        return row is null ? null : FromRow(row);
+    }
+
+    public async Task<AcmeOrder?> FindOrderByCertificateAsync(string serial, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var row = await db.Set<AcmeOrderRow>().AsNoTracking().FirstOrDefaultAsync(x => x.CertificateSerial == serial, ct);
+        return row is null ? null : FromRow(row);
+    }
+
+    public async Task<IReadOnlyList<string>> ListOrderIdsAsync(string accountId, int skip, int take, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Set<AcmeOrderRow>().AsNoTracking().Where(x => x.AccountId == accountId)
+            .OrderByDescending(x => x.CreatedAt).ThenBy(x => x.Id).Skip(skip).Take(take).Select(x => x.Id).ToListAsync(ct);
+    }
+
+    public async Task<AcmeAuthorization?> GetAuthorizationAsync(string id, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var row = await db.Set<AcmeAuthorizationRow>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+        return row is null ? null : FromRow(row);
+    }
+
+    public async Task<bool> StartChallengeAsync(string authorizationId, string challenge, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Set<AcmeAuthorizationRow>()
+            .Where(x => x.Id == authorizationId && x.Status == AcmeStatus.Pending && x.ProcessingChallenge == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.ProcessingChallenge, challenge), ct) == 1;
+    }
+
+    public async Task CompleteAuthorizationAsync(AuthorizationOutcome o, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var status = o.Valid ? AcmeStatus.Valid : AcmeStatus.Invalid;
+        var at = Time.Ms(o.At);
+        long? validated = o.Valid ? at : null;
+        await db.Set<AcmeAuthorizationRow>().Where(x => x.Id == o.AuthorizationId && x.Status == AcmeStatus.Pending).ExecuteUpdateAsync(u => u
+            .SetProperty(x => x.Status, status).SetProperty(x => x.ProcessingChallenge, (string?)null).SetProperty(x => x.AttemptedChallenge, o.Challenge)
+            .SetProperty(x => x.ValidatedAt, validated).SetProperty(x => x.Error, o.Error), ct);
+        var orders = db.Set<AcmeOrderRow>().Where(x => x.Id == o.OrderId && x.Status == AcmeStatus.Pending);
+        if (o.Valid)
+        {
+            // RFC 8555 §7.1.6: the order is ready once every authorization is valid.
+            await orders.Where(x => !db.Set<AcmeAuthorizationRow>().Any(a => a.OrderId == o.OrderId && a.Status != AcmeStatus.Valid))
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.Status, AcmeStatus.Ready).SetProperty(x => x.UpdatedAt, at), ct);
+        }
+        else
+        {
+            await orders.ExecuteUpdateAsync(u => u.SetProperty(x => x.Status, AcmeStatus.Invalid).SetProperty(x => x.Error, o.Error).SetProperty(x => x.UpdatedAt, at), ct);
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task<bool> DeactivateAuthorizationAsync(string authorizationId, string orderId, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var changed = await db.Set<AcmeAuthorizationRow>()
+            .Where(x => x.Id == authorizationId && (x.Status == AcmeStatus.Pending || x.Status == AcmeStatus.Valid))
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.Status, AcmeStatus.Deactivated).SetProperty(x => x.ProcessingChallenge, (string?)null), ct) == 1;
+        if (changed)
+        {
+            await db.Set<AcmeOrderRow>().Where(x => x.Id == orderId && (x.Status == AcmeStatus.Pending || x.Status == AcmeStatus.Ready))
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.Status, AcmeStatus.Invalid), ct);
+        }
+        await tx.CommitAsync(ct);
+        return changed;
+    }
+
+    public async Task<bool> TransitionOrderAsync(string id, string from, string to, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Set<AcmeOrderRow>().Where(x => x.Id == id && x.Status == from).ExecuteUpdateAsync(u => u.SetProperty(x => x.Status, to), ct) == 1;
+    }
+
+    public async Task FinishOrderAsync(OrderOutcome o, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var status = o.Error is null ? AcmeStatus.Valid : AcmeStatus.Invalid;
+        var at = Time.Ms(o.At);
+        await db.Set<AcmeOrderRow>().Where(x => x.Id == o.OrderId && x.Status == AcmeStatus.Processing).ExecuteUpdateAsync(u => u
+            .SetProperty(x => x.Status, status).SetProperty(x => x.CertificateSerial, o.CertificateSerial).SetProperty(x => x.CertificateChain, o.CertificateChain)
+            .SetProperty(x => x.CaId, o.CaId).SetProperty(x => x.RaOrderId, o.RaOrderId).SetProperty(x => x.Error, o.Error).SetProperty(x => x.UpdatedAt, at), ct);
+    }
+
+    public async Task<bool> AddEabCredentialAsync(EabCredential c, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        db.Set<AcmeEabCredentialRow>().Add(new AcmeEabCredentialRow
+        {
+            KeyId = c.KeyId, AccountId = c.AccountId, GroupId = c.GroupId, ProductId = c.ProductId, EncryptedKey = c.EncryptedKey,
+            CreatedBy = c.CreatedBy, CreatedAt = Time.Ms(c.CreatedAt),
+        });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException e) when (UniqueViolation.Is(e))
+        {
+            return false;
+        }
+    }
+
+    public async Task<EabCredential?> GetEabCredentialAsync(string keyId, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var r = await db.Set<AcmeEabCredentialRow>().AsNoTracking().FirstOrDefaultAsync(x => x.KeyId == keyId, ct);
+        return r is null ? null : new EabCredential(r.KeyId, r.AccountId, r.GroupId, r.ProductId, r.EncryptedKey, r.CreatedBy, Time.At(r.CreatedAt)) { RevokedAt = Time.At(r.RevokedAt) };
+    }
+
+    public async Task AddCaReplacementAsync(string caId, DateTimeOffset at, string actor, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        db.Set<AcmeCaReplacementRow>().Add(new AcmeCaReplacementRow { CaId = caId, StartedAt = Time.Ms(at), StartedBy = actor });
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task<DateTimeOffset?> FindCaReplacementAsync(string caId, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var latest = await db.Set<AcmeCaReplacementRow>().AsNoTracking().Where(x => x.CaId == caId).OrderByDescending(x => x.StartedAt).Select(x => (long?)x.StartedAt).FirstOrDefaultAsync(ct);
+        return Time.At(latest);
+    }
+
+    private static string Typed(Identifier i) => (i.Type == IdentifierType.Ip ? "ip:" : "dns:") + i.Value;
+
+    private static Identifier Untyped(string s) => s.StartsWith("ip:", StringComparison.Ordinal) ? new(IdentifierType.Ip, s[3..]) : new(IdentifierType.Dns, s[4..]);
+
+    private static string Json<T>(T value) => JsonSerializer.Serialize(value);
+
+    private static AcmeAccount FromRow(AcmeAccountRow r) =>
+        new(r.Id, r.Directory, r.KeyThumbprint, r.Jwk, r.Status, JsonSerializer.Deserialize<List<string>>(r.Contact) ?? [], r.TermsOfServiceAgreed, Time.At(r.CreatedAt))
+        {
+            RaAccountId = r.RaAccountId, RaGroupId = r.RaGroupId, ProductId = r.ProductId, EabKeyId = r.EabKeyId,
+        };
+
+    private static AcmeOrder FromRow(AcmeOrderRow r) =>
+        new(r.Id, r.AccountId, r.Directory, r.Status, Time.At(r.Expires), (JsonSerializer.Deserialize<List<string>>(r.Identifiers) ?? []).Select(Untyped).ToList(),
+            JsonSerializer.Deserialize<List<string>>(r.AuthorizationIds) ?? [], r.Profile, Time.At(r.CreatedAt))
+        {
+            NotBefore = Time.At(r.NotBefore), NotAfter = Time.At(r.NotAfter), Error = r.Error, Replaces = r.Replaces, CertificateSerial = r.CertificateSerial,
+            CertificateChain = r.CertificateChain, CaId = r.CaId, RaOrderId = r.RaOrderId,
+        };
+
+    private static AcmeAuthorization FromRow(AcmeAuthorizationRow r) =>
+        new(r.Id, r.OrderId, r.AccountId, new Identifier(r.IdentifierType == "ip" ? IdentifierType.Ip : IdentifierType.Dns, r.IdentifierValue), r.Status,
+            Time.At(r.Expires), r.ChallengeTypes.Split(' ', StringSplitOptions.RemoveEmptyEntries), r.Token)
+        {
+            ProcessingChallenge = r.ProcessingChallenge, AttemptedChallenge = r.AttemptedChallenge, ValidatedAt = Time.At(r.ValidatedAt), Error = r.Error,
+        };
+}
