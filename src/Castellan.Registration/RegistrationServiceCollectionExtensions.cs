@@ -1,5 +1,6 @@
 using Castellan.Registration.Access;
 using Castellan.Registration.Accounts;
+using Castellan.Registration.Domains;
 using Castellan.Registration.Notifications;
 using Castellan.Registration.Orders;
 using Castellan.Registration.Products;
@@ -25,6 +26,7 @@ public static class RegistrationServiceCollectionExtensions
         services.AddSingleton<CustomRoleService>();
         services.AddSingleton<ProductService>();
         services.AddSingleton<OrderService>();
+        services.AddSingleton<DomainService>();
         return services;
     }
 }

@@ -8,6 +8,8 @@ using Castellan.Storage.Sqlite;
 using Castellan.Storage.Stores;
 using Castellan.Storage.Stores.Billing;
 using Castellan.Storage.Stores.Registration;
+using Castellan.Storage.Stores.Validation;
+using Castellan.Validation.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,6 +55,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<INotificationOutbox, NotificationOutbox>();
         services.AddSingleton<IProductStore, ProductStore>();
         services.AddSingleton<IOrderStore, OrderStore>();
+        services.AddSingleton<IDomainStore, DomainStore>();
+        services.AddSingleton<IValidationEvidenceStore, ValidationEvidenceStore>();
+        services.AddSingleton<IEmailChallengeStore, EmailChallengeStore>();
         services.AddSingleton<DatabaseInitializer>();
         return services;
     }
