@@ -8,6 +8,7 @@ using Castellan.Server.Api.Audit;
 using Castellan.Server.Api.Billing;
 using Castellan.Server.Api.Cas;
 using Castellan.Server.Api.Certificates;
+using Castellan.Server.Api.Domains;
 using Castellan.Server.Api.Problems;
 using Castellan.Server.Api.Network;
 using Castellan.Server.Api.Profiles;
@@ -83,6 +84,7 @@ public static class CastellanHost
         ApiKeyEndpoints.Map(api);
         ProductEndpoints.Map(api);
         OrderEndpoints.Map(api);
+        DomainEndpoints.Map(api);
         PublicationEndpoints.Map(app);
         app.MapAcme();
         return app;
