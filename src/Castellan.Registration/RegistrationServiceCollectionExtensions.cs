@@ -1,5 +1,6 @@
 using Castellan.Registration.Access;
 using Castellan.Registration.Accounts;
+using Castellan.Registration.Domains;
 using Castellan.Registration.Notifications;
 using Castellan.Registration.Orders;
 using Castellan.Registration.Products;
@@ -35,6 +36,7 @@ public static class RegistrationServiceCollectionExtensions
         services.AddSingleton<ReadDashboard>();
         services.AddOrderActions();
         services.AddSingleton<Enrollment.ProtocolEnrollment>();
+        services.AddSingleton<DomainService>();
         services.AddRegistrationSecurity();
         return services;
     }

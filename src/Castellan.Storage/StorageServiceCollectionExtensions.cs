@@ -8,6 +8,8 @@ using Castellan.Storage.Sqlite;
 using Castellan.Storage.Stores;
 using Castellan.Storage.Stores.Billing;
 using Castellan.Storage.Stores.Registration;
+using Castellan.Storage.Stores.Validation;
+using Castellan.Validation.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,6 +65,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IOrderDetailsStore, OrderStore>();
         services.AddSingleton<ICustomFieldStore, CustomFieldStore>();
         services.AddSingleton<Castellan.Protocols.Acme.Contracts.IAcmeStore, Stores.Protocols.AcmeStore>();
+        services.AddSingleton<IDomainStore, DomainStore>();
+        services.AddSingleton<IValidationEvidenceStore, ValidationEvidenceStore>();
+        services.AddSingleton<IEmailChallengeStore, EmailChallengeStore>();
         services.AddSingleton<DatabaseInitializer>();
         return services;
     }

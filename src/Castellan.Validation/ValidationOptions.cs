@@ -6,7 +6,7 @@ namespace Castellan.Validation;
 /// </summary>
 public sealed class ValidationOptions
 {
-    /// <summary>DNS resolvers as host:port; empty means the system's resolver.</summary>
+    /// <summary>DNS resolvers of the primary perspective as host:port (port 53 when omitted); empty means the system's resolver.</summary>
     public List<string> DnsResolvers { get; set; } = [];
 
     public int HttpChallengePort { get; set; } = 80;
@@ -18,4 +18,47 @@ public sealed class ValidationOptions
 
     /// <summary>How long one HTTP, TLS or DNS exchange may take before the attempt fails.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// BR 3.2.2.9: remote network perspectives that corroborate the primary's DCV and CAA results, each with its own
+    /// resolvers (and optionally its own source address). Public issuance needs at least two.
+    /// </summary>
+    public List<PerspectiveOptions> Perspectives { get; set; } = [];
+
+    /// <summary>
+    /// How many remote perspectives must agree with the primary. 0 takes the BR 3.2.2.9 table: all of one, all but one
+    /// of two to five, all but two of six or more.
+    /// </summary>
+    public int Quorum { get; set; }
+
+    /// <summary>BR 3.2.2.4.19: redirects are followed only to the HTTP (80) and HTTPS (443) challenge ports; at most this many.</summary>
+    public int MaxRedirects { get; set; } = 10;
+
+    /// <summary>How long an emailed random value works (BR allows 30 days; seed 003 says 24 hours).</summary>
+    public TimeSpan EmailValueLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    public SmtpOptions Smtp { get; set; } = new();
+}
+
+/// <summary>One remote network perspective (BR 3.2.2.9).</summary>
+public sealed class PerspectiveOptions
+{
+    public string Name { get; set; } = "";
+
+    /// <summary>host:port; empty means the system's resolver (useful only when the perspective runs elsewhere).</summary>
+    public List<string> DnsResolvers { get; set; } = [];
+
+    /// <summary>Local address HTTP and TLS connections of this perspective leave from (a distinct network path).</summary>
+    public string? SourceAddress { get; set; }
+}
+
+/// <summary><c>Castellan:Validation:Smtp</c>: where the email methods' random values are sent from.</summary>
+public sealed class SmtpOptions
+{
+    public string Host { get; set; } = "localhost";
+    public int Port { get; set; } = 25;
+    public string From { get; set; } = "dcv@localhost";
+
+    /// <summary>STARTTLS when the server offers it; tests use a plain loopback sink.</summary>
+    public bool UseStartTls { get; set; }
 }

@@ -3,6 +3,7 @@ using Castellan.Registration;
 using Castellan.Authority;
 using Castellan.Authority.Hierarchy;
 using Castellan.Storage;
+using Castellan.Validation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -91,6 +92,7 @@ internal sealed class LocalAuthority : IAsyncDisposable
 
         // The same roles as the server, so shared start-up (StartupSequence) and the RA's services resolve here too.
         builder.Services.AddAuthority(dataDirectory);
+        builder.Services.AddValidation();
         builder.Services.AddRegistration();
         builder.Services.AddBilling();
         builder.Services.AddStorage(builder.Configuration);

@@ -32,7 +32,8 @@ public sealed class OrderService(
     IAuditLog audit,
     TimeProvider clock,
     ICustomFieldStore customFields,
-    Notifications.OrderNotifications notices)
+    Notifications.OrderNotifications notices,
+    IDomainStore domains)
 {
     private static readonly OrderStatus[] CsrAccepted = [OrderStatus.OnHold, OrderStatus.PendingApproval, OrderStatus.PendingParentApproval, OrderStatus.Accepted];
 
@@ -62,6 +63,8 @@ public sealed class OrderService(
         if (sans.IsError) return sans.Error;
         var csr = OrderInput.Csr(r.Csr);
         if (csr.IsError) return csr.Error;
+        // Seed 003: a name the account's administrator restricted refuses the whole order, before any money moves.
+        if (await Domains.DomainRestrictions.CheckAsync(domains, accountId, OrderDnsNames(sans.Value, csr.Value), ct) is { } restricted) return restricted;
         var remarks = OrderInput.Remarks(r.Remarks);
         if (remarks.IsError) return remarks.Error;
         var tags = OrderInput.Tags(r.ReportingTags);
@@ -258,6 +261,10 @@ public sealed class OrderService(
         var needsApproval = builtIn is not null ? BuiltInRoles.NeedsAdministratorApproval(builtIn) : !caller.Permissions.Contains(Permission.OrdersApprove);
         return needsApproval ? OrderTrigger.PlaceNeedingApproval : OrderTrigger.Place;
     }
+
+    private static string[] OrderDnsNames(IReadOnlyList<string> sans, ParsedCsr? csr) =>
+        [.. sans.Where(s => s.StartsWith("dns:", StringComparison.Ordinal)).Select(s => s[4..]),
+         .. (csr?.RequestedSans ?? []).Where(s => s.Type == SanType.Dns).Select(s => s.Value)];
 
     private static int NameCount(IReadOnlyList<string> sans, ParsedCsr? csr) => sans.Count > 0 ? sans.Count : csr?.RequestedSans.Count ?? 0;
 

@@ -10,6 +10,7 @@ using Castellan.Server.Api.Audit;
 using Castellan.Server.Api.Billing;
 using Castellan.Server.Api.Cas;
 using Castellan.Server.Api.Certificates;
+using Castellan.Server.Api.Domains;
 using Castellan.Server.Api.Problems;
 using Castellan.Server.Api.Network;
 using Castellan.Server.Api.Profiles;
@@ -99,6 +100,7 @@ public static class CastellanHost
         SecurityEndpoints.Map(api);
         NotificationEndpoints.Map(api);
         Castellan.Server.Api.Acme.AcmeApiEndpoints.Map(api);
+        DomainEndpoints.Map(api);
         PublicationEndpoints.Map(app);
         app.MapAcme();
         app.MapPortal();

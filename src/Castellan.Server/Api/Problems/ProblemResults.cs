@@ -1,5 +1,6 @@
 using Castellan.Billing.Contracts;
 using Castellan.Registration.Contracts;
+using Castellan.Validation.Contracts;
 
 namespace Castellan.Server.Api.Problems;
 
@@ -31,6 +32,10 @@ internal static class ProblemResults
         OrderPaymentRefused { Cause: InsufficientCredit } e => Problem(402, "insufficient-credit", "The order cannot be paid: the balance is too low", e.Detail),
         OrderPaymentRefused { Cause: SpendLimitExceeded } e => Problem(402, "spend-limit-exceeded", "The order cannot be paid: the group's spend limit would be exceeded", e.Detail),
         OrderPaymentRefused e => Problem(422, "payment-refused", "The order cannot be paid", e.Detail),
+        // Domain control: what was looked for and what was found is safe to tell the applicant (RFC 8555 §6.7 kinds).
+        ValidationFailed e => Problem(422, "validation-failed", "Domain control could not be validated", e.Detail, "dcv." + e.Kind.ToString().ToLowerInvariant()),
+        CaaForbids e => Problem(403, "caa", "A CAA record forbids issuance by this CA", e.Detail),
+        DomainRestricted e => Problem(422, "domain-restricted", "A domain in the request is restricted", e.Detail, "domain.restricted"),
         OrderKeyReused e => Problem(409, "idempotency-key-reused", "The idempotency key was used for another order", e.Detail),
         Castellan.Registration.Access.AddressNotAllowed e => Problem(403, "address-not-allowed", "Not allowed from this address", e.Detail),
         _ => Problem(500, "internal", "Internal error", "The server could not complete the request."),

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Castellan.Storage.Entities;
+using Castellan.Validation.Contracts;
+using Microsoft.EntityFrameworkCore;
+
+namespace Castellan.Storage.Stores.Validation;
+
+internal sealed class ValidationEvidenceStore(IDbContextFactory<CastellanDb> factory) : IValidationEvidenceStore
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task AddAsync(ValidationRecord r, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        db.Set<ValidationRecordRow>().Add(new ValidationRecordRow
+        {
+            Id = r.Id, AccountId = r.AccountId, IdentifierType = r.Identifier.Type.ToString(), IdentifierValue = r.Identifier.Value, Name = r.Name,
+            Method = r.Method.ToString(), Passed = r.Passed, Detail = r.Detail.Length > 2000 ? r.Detail[..2000] : r.Detail,
+            ObservationsJson = JsonSerializer.Serialize(r.Observations, Json), StartedAt = Time.Ms(r.StartedAt), CompletedAt = Time.Ms(r.CompletedAt),
+            ReusableUntil = r.ReusableUntil is { } u ? Time.Ms(u) : null,
+        });
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task<ValidationRecord?> GetAsync(string id, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var row = await db.Set<ValidationRecordRow>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct);
+        return row is null ? null : FromRow(row);
+    }
+
+    public async Task<IReadOnlyList<ValidationRecord>> FindPassedAsync(string accountId, IReadOnlyCollection<string> names, DateTimeOffset completedSince, CancellationToken ct)
+    {
+        var since = Time.Ms(completedSince);
+        var list = names.ToList();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var rows = await db.Set<ValidationRecordRow>().AsNoTracking()
+            .Where(r => r.AccountId == accountId && r.Passed && list.Contains(r.Name) && r.CompletedAt >= since)
+            .OrderByDescending(r => r.CompletedAt).Take(50).ToListAsync(ct);
+        return rows.Select(FromRow).ToList();
+    }
+
+    public async Task<IReadOnlyList<ValidationRecord>> ListAsync(string accountId, string name, int take, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var rows = await db.Set<ValidationRecordRow>().AsNoTracking().Where(r => r.AccountId == accountId && r.Name == name)
+            .OrderByDescending(r => r.CompletedAt).Take(take).ToListAsync(ct);
+        return rows.Select(FromRow).ToList();
+    }
+
+    private static ValidationRecord FromRow(ValidationRecordRow r) => new(r.Id, r.AccountId,
+        new Identifier(Enum.Parse<IdentifierType>(r.IdentifierType), r.IdentifierValue), r.Name, Enum.Parse<ValidationMethod>(r.Method), r.Passed, r.Detail,
+        JsonSerializer.Deserialize<List<PerspectiveObservation>>(r.ObservationsJson, Json) ?? [], Time.At(r.StartedAt), Time.At(r.CompletedAt), Time.At(r.ReusableUntil));
+}

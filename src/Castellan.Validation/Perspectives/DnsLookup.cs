@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Sockets;
+using Castellan.Validation.Caa;
+using Castellan.Validation.Contracts;
+using DnsClient;
+using DnsClient.Protocol;
+
+namespace Castellan.Validation.Perspectives;
+
+/// <summary>
+/// The DNS of one perspective, through DnsClient. Answers distinguish "no such data" (NXDOMAIN or NODATA: an empty
+/// list) from "could not find out" (SERVFAIL, REFUSED, timeout: an error), because BR 3.2.2.8 treats a failed CAA
+/// lookup as a refusal, never as permission. No cache: each validation sees the zone as it is now.
+/// </summary>
+internal sealed class DnsLookup : IHostResolver
+{
+    private readonly LookupClient _client;
+    private readonly bool _system;
+
+    public DnsLookup(IReadOnlyList<string> resolvers, TimeSpan timeout)
+    {
+        _system = resolvers.Count == 0;
+        var options = _system ? new LookupClientOptions() : new LookupClientOptions(resolvers.Select(ParseEndpoint).ToArray());
+        options.UseCache = false;
+        options.Timeout = timeout;
+        options.Retries = 1;
+        options.ThrowDnsErrors = false;
+        options.ContinueOnDnsError = true;
+        options.ContinueOnEmptyResponse = false;
+        options.UseTcpFallback = true;
+        _client = new LookupClient(options);
+    }
+
+    public string Describe => _system ? "system resolver" : string.Join(",", _client.NameServers.Select(n => $"{n.Address}:{n.Port}"));
+
+    public static NameServer ParseEndpoint(string text)
+    {
+        var t = text.Trim();
+        if (IPEndPoint.TryParse(t, out var endpoint) && (t.Contains(']', StringComparison.Ordinal) || t.Count(c => c == ':') == 1))
+            return new NameServer(endpoint.Address, endpoint.Port == 0 ? 53 : endpoint.Port);
+        if (IPAddress.TryParse(t, out var address)) return new NameServer(address, 53);
+        throw new FormatException($"'{text}' is not a DNS resolver address (host:port with an IP address)");
+    }
+
+    /// <summary>A and AAAA through the configured resolvers (the system's when none are configured).</summary>
+    public async Task<IReadOnlyList<IPAddress>> ResolveAsync(string host, CancellationToken ct)
+    {
+        if (IPAddress.TryParse(host, out var literal)) return [literal];
+        if (_system) return await Dns.GetHostAddressesAsync(host, ct);
+        var v4 = await QueryAsync(host, QueryType.A, ct);
+        var v6 = await QueryAsync(host, QueryType.AAAA, ct);
+        if (v4.IsError && v6.IsError) throw new SocketException((int)SocketError.HostNotFound);
+        var list = new List<IPAddress>();
+        if (!v4.IsError) list.AddRange(v4.Value.OfType<ARecord>().Select(r => r.Address));
+        if (!v6.IsError) list.AddRange(v6.Value.OfType<AaaaRecord>().Select(r => r.Address));
+        return list;
+    }
+
+    /// <summary>The TXT records at <paramref name="name"/>, each record's strings joined (RFC 7208 §3.3 style).</summary>
+    public async Task<Result<IReadOnlyList<string>>> TxtAsync(string name, CancellationToken ct)
+    {
+        var answers = await QueryAsync(name, QueryType.TXT, ct);
+        if (answers.IsError) return answers.Error;
+        return answers.Value.OfType<TxtRecord>().Select(r => string.Concat(r.Text)).ToList();
+    }
+
+    /// <summary>The CAA RRset at <paramref name="name"/> (after any CNAME the resolver followed); empty when there is none.</summary>
+    public async Task<Result<IReadOnlyList<CaaProperty>>> CaaAsync(string name, CancellationToken ct)
+    {
+        var answers = await QueryAsync(name, QueryType.CAA, ct);
+        if (answers.IsError) return answers.Error;
+        return answers.Value.OfType<CaaRecord>().Select(r => new CaaProperty(r.Flags, r.Tag, r.Value)).ToList();
+    }
+
+    private async Task<Result<IReadOnlyList<DnsResourceRecord>>> QueryAsync(string name, QueryType type, CancellationToken ct)
+    {
+        var id = new Identifier(IdentifierType.Dns, name);
+        try
+        {
+            var response = await _client.QueryAsync(name, type, QueryClass.IN, ct);
+            var code = response.Header.ResponseCode;
+            if (code == DnsHeaderResponseCode.NotExistentDomain) return Array.Empty<DnsResourceRecord>();
+            if (code != DnsHeaderResponseCode.NoError)
+                return new ValidationFailed(id, ValidationFailureKind.Dns, $"DNS {type} lookup of {name} failed: {code}");
+            return response.Answers.ToList();
+        }
+        catch (DnsResponseException e)
+        {
+            return new ValidationFailed(id, ValidationFailureKind.Dns, $"DNS {type} lookup of {name} failed: {e.Code}");
+        }
+    }
+}
