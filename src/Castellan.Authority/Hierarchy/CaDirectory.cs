@@ -45,6 +45,7 @@ public sealed class CaDirectory(ICaStore store, KeyCustody custody)
 {
     private readonly SemaphoreSlim _loadLock = new(1, 1);
     private volatile IReadOnlyDictionary<string, LoadedCa>? _cas;
+    private int _generation;
 
     public async Task<IReadOnlyCollection<LoadedCa>> AllAsync(CancellationToken ct) => (await LoadAsync(ct)).Values.ToList();
 
@@ -82,7 +83,15 @@ public sealed class CaDirectory(ICaStore store, KeyCustody custody)
         return null;
     }
 
-    public void Invalidate() => _cas = null;
+    /// <summary>
+    /// Drops the cached hierarchy. The generation count makes a load that read the store before this call unable to
+    /// put its stale snapshot back: without it a CA disabled while another request was loading kept issuing.
+    /// </summary>
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _generation);
+        _cas = null;
+    }
 
     private async Task<IReadOnlyDictionary<string, LoadedCa>> LoadAsync(CancellationToken ct)
     {
@@ -90,11 +99,16 @@ public sealed class CaDirectory(ICaStore store, KeyCustody custody)
         await _loadLock.WaitAsync(ct);
         try
         {
-            if (_cas is { } again) return again;
-            var loaded = new ConcurrentDictionary<string, LoadedCa>();
-            foreach (var record in await store.ListAsync(ct)) loaded[record.Id] = new LoadedCa(record, custody);
-            _cas = loaded;
-            return loaded;
+            while (true)
+            {
+                if (_cas is { } again) return again;
+                var generation = Volatile.Read(ref _generation);
+                var loaded = new ConcurrentDictionary<string, LoadedCa>();
+                foreach (var record in await store.ListAsync(ct)) loaded[record.Id] = new LoadedCa(record, custody);
+                if (Volatile.Read(ref _generation) != generation) continue; // changed while we read: read again
+                _cas = loaded;
+                return loaded;
+            }
         }
         finally
         {
