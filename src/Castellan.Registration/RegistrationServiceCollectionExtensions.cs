@@ -32,6 +32,10 @@ public static class RegistrationServiceCollectionExtensions
         services.AddSingleton<SignIn.PasswordSignIn>();
         services.AddSingleton<SessionCallers>();
         services.AddSingleton<ReadDashboard>();
+        services.AddSingleton<PreviewOrder>();
+        services.AddSingleton<Certificates.AccountCertificates>();
+        services.AddSingleton<Authorities.CaAdministration>();
+        services.AddSingleton<Audit.ReadAuditLog>();
         return services;
     }
 }

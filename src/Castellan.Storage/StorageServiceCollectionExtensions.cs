@@ -54,6 +54,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IProductStore, ProductStore>();
         services.AddSingleton<IOrderStore, OrderStore>();
         services.AddSingleton<IDashboardReadModel, DashboardReadModel>();
+        services.AddSingleton<IAccountCertificateStore, AccountCertificateStore>();
+        services.AddSingleton<IAuditSearch, AuditLog>();
         services.AddSingleton<DatabaseInitializer>();
         return services;
     }
