@@ -51,6 +51,7 @@ public static class PortalServiceCollectionExtensions
     public static IEndpointRouteBuilder MapPortal(this IEndpointRouteBuilder app)
     {
         SessionEndpoints.Map(app);
+        Certificates.CertificateDownloads.Map(app);
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -37,6 +37,10 @@ public static class RegistrationServiceCollectionExtensions
         services.AddOrderActions();
         services.AddSingleton<Enrollment.ProtocolEnrollment>();
         services.AddSingleton<DomainService>();
+        services.AddSingleton<PreviewOrder>();
+        services.AddSingleton<Certificates.AccountCertificates>();
+        services.AddSingleton<Authorities.CaAdministration>();
+        services.AddSingleton<Audit.ReadAuditLog>();
         services.AddRegistrationSecurity();
         return services;
     }

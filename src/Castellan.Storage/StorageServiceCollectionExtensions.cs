@@ -68,6 +68,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IDomainStore, DomainStore>();
         services.AddSingleton<IValidationEvidenceStore, ValidationEvidenceStore>();
         services.AddSingleton<IEmailChallengeStore, EmailChallengeStore>();
+        services.AddSingleton<IAccountCertificateStore, AccountCertificateStore>();
+        services.AddSingleton<IAuditSearch, AuditLog>();
         services.AddSingleton<DatabaseInitializer>();
         return services;
     }

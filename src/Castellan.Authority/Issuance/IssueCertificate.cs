@@ -141,7 +141,7 @@ public sealed class IssueCertificate(ProfileCatalog profiles, CaDirectory cas, I
         return name.Equals(c, StringComparison.OrdinalIgnoreCase) || name.EndsWith("." + c, StringComparison.OrdinalIgnoreCase);
     }
 
-    private static PolicyViolation? CheckKey(CertificateProfile profile, SubjectKeyInfo key)
+    internal static PolicyViolation? CheckKey(CertificateProfile profile, SubjectKeyInfo key)
     {
         if (key.Type == "Ed25519")
             return profile.AllowEd25519 ? null : new PolicyViolation("key.type", $"profile '{profile.Id}' does not accept Ed25519 keys");
@@ -157,7 +157,7 @@ public sealed class IssueCertificate(ProfileCatalog profiles, CaDirectory cas, I
             : new PolicyViolation("key.strength", $"EC curve {key.Curve} is not accepted by profile '{profile.Id}' (allowed: {string.Join(", ", profile.AllowedCurves)})");
     }
 
-    private static Result<IReadOnlyList<SubjectAltName>> ChooseSans(CertificateProfile profile, IReadOnlyList<string>? requested, IReadOnlyList<SubjectAltName> fromCsr)
+    internal static Result<IReadOnlyList<SubjectAltName>> ChooseSans(CertificateProfile profile, IReadOnlyList<string>? requested, IReadOnlyList<SubjectAltName> fromCsr)
     {
         var chosen = new List<SubjectAltName>();
         if (requested is not null)
@@ -187,7 +187,7 @@ public sealed class IssueCertificate(ProfileCatalog profiles, CaDirectory cas, I
         return chosen;
     }
 
-    private static Result<X500DistinguishedName> ChooseSubject(CertificateProfile profile, string? requested, X500DistinguishedName fromCsr, IReadOnlyList<SubjectAltName> sans)
+    internal static Result<X500DistinguishedName> ChooseSubject(CertificateProfile profile, string? requested, X500DistinguishedName fromCsr, IReadOnlyList<SubjectAltName> sans)
     {
         X500DistinguishedName subject;
         if (requested is not null)

@@ -165,7 +165,7 @@ internal sealed class CertificateStore(IDbContextFactory<CastellanDb> factory, G
         KeyAlgorithm = c.KeyAlgorithm,
     };
 
-    private static IssuedCertificate FromRow(CertificateRow r)
+    internal static IssuedCertificate FromRow(CertificateRow r)
     {
         return new IssuedCertificate
         {
