@@ -51,7 +51,19 @@ public abstract class AcmeTarget : IAsyncLifetime
     {
         if (!Enabled) return;
         Dns = await BindDnsServer.StartAsync(Zone, ZoneRecords);
-        var (url, tlsCa, rootPem) = await StartServerAsync();
+        (string Url, string? TlsCa, string RootPem) started;
+        try
+        {
+            started = await StartServerAsync();
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed: stop the peers here, or they outlive the run.
+            await StopServerAsync();
+            await Dns.DisposeAsync();
+            throw;
+        }
+        var (url, tlsCa, rootPem) = started;
         Endpoint = new AcmeEndpoint(url, tlsCa, HttpPort, TlsPort, Dns);
         RootFile = Path.Combine(Dns.Directory, "acme-root.pem");
         await File.WriteAllTextAsync(RootFile, rootPem);
@@ -193,7 +205,7 @@ public class PebbleAcmeTarget : AcmeTarget
     /// <summary>An HttpClient that trusts exactly pebble's TLS test root (for its management interface).</summary>
     private HttpClient TrustingPebble()
     {
-        var anchor = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(_tlsCa);
+        var anchor = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(_tlsCa));
         var handler = new HttpClientHandler
         {
             ServerCertificateCustomValidationCallback = (_, cert, _, _) =>

@@ -58,8 +58,7 @@ public sealed class CastellanRealClientWithEabTests(CastellanAcmeWithEabTarget t
     public Task Lego_dns01_with_EAB_obtains_a_wildcard() => RealClientScenarios.Lego_dns01_through_rfc2136_obtains_a_wildcard(target);
 
     [Fact(Skip = AcmeServerPending.Reason)]
-    public Task Registration_without_EAB_is_refused_with_externalAccountRequired() =>
-        RealClientScenarios.Registration_without_EAB_is_refused_with_externalAccountRequired(target);
+    public Task Registration_without_EAB_is_refused() => RealClientScenarios.Registration_without_EAB_is_refused(target);
 }
 
 [Trait("Peer", "pebble")]
@@ -91,6 +90,5 @@ public sealed class PebbleRealClientWithEabTests(PebbleAcmeWithEabTarget target)
     public Task Lego_http01_with_EAB_obtains_renews_and_revokes() => RealClientScenarios.Lego_http01_obtains_renews_and_revokes(target);
 
     [PebbleFact]
-    public Task Registration_without_EAB_is_refused_with_externalAccountRequired() =>
-        RealClientScenarios.Registration_without_EAB_is_refused_with_externalAccountRequired(target);
+    public Task Registration_without_EAB_is_refused() => RealClientScenarios.Registration_without_EAB_is_refused(target);
 }
