@@ -32,6 +32,9 @@ public abstract class AcmeTarget : IAsyncLifetime
     public abstract bool RequiresEab { get; }
     public abstract bool ChecksCaa { get; }
 
+    /// <summary>Where this server knowingly departs from an RFC 8555 error type: request kind -> the type it answers instead.</summary>
+    public virtual IReadOnlyDictionary<string, string> KnownDeviations { get; } = new Dictionary<string, string>();
+
     /// <summary>xunit v2 builds class fixtures even when every test of the class is skipped: start nothing then.</summary>
     protected abstract bool Enabled { get; }
 
@@ -143,6 +146,10 @@ public class PebbleAcmeTarget : AcmeTarget
     public override string Name => "pebble";
     public override bool RequiresEab => false;
     public override bool ChecksCaa => false;
+
+    /// <summary>Pebble 2.4 answers a JWS in an algorithm it does not support with malformed, where RFC 8555 §6.2 says
+    /// badSignatureAlgorithm. Castellan gets no such allowance.</summary>
+    public override IReadOnlyDictionary<string, string> KnownDeviations { get; } = new Dictionary<string, string> { ["alg-ps256"] = "malformed" };
     protected override bool Enabled => PebbleFactAttribute.Enabled;
 
     public override Task<EabCredentials> NewEabAsync() => Task.FromResult(new EabCredentials(EabKid, EabHmac));
