@@ -129,6 +129,9 @@ public sealed class Lego(AcmeEndpoint endpoint)
                 env["RFC2136_TSIG_KEY"] = BindDnsServer.TsigKeyName;
                 env["RFC2136_TSIG_SECRET"] = endpoint.Dns.TsigSecret;
                 env["RFC2136_TSIG_ALGORITHM"] = "hmac-sha256."; // lego wants the trailing dot
+                // A wildcard and its base name share one _acme-challenge record, which lego fills one after the other,
+                // waiting this long between them (60 s by default).
+                env["RFC2136_SEQUENCE_INTERVAL"] = "1";
                 break;
         }
         args.AddRange(command);
