@@ -43,8 +43,10 @@ if (!warm.Failures.IsEmpty && warm.Timings.IsEmpty)
 }
 
 var cpuBefore = options.ServerPid is { } pid ? ServerCpu.Read(pid) : (TimeSpan?)null;
+var driverBefore = ServerCpu.Read(Environment.ProcessId);
 var timed = await RunAsync(int.MaxValue, TimeSpan.FromSeconds(options.Seconds));
 var cpuAfter = options.ServerPid is { } pid2 ? ServerCpu.Read(pid2) : (TimeSpan?)null;
+var driverAfter = ServerCpu.Read(Environment.ProcessId);
 
 var latencies = timed.Timings.Select(t => t.TotalMs).Order().ToArray();
 var orders = latencies.Length;
@@ -52,15 +54,17 @@ double Pct(double p) => orders == 0 ? double.NaN : latencies[Math.Min(orders - 1
 double Mean(Func<OrderTiming, double> f) => orders == 0 ? double.NaN : timed.Timings.Average(f);
 var perSecond = orders / timed.Elapsed.TotalSeconds;
 var cpuPerOrder = cpuBefore is { } b && cpuAfter is { } a && orders > 0 ? (a - b).TotalMilliseconds / orders : double.NaN;
+// The driver shares the machine's cores with the server: its own cost per order says how much of the 2 cores is left.
+var driverCpuPerOrder = orders > 0 ? (driverAfter - driverBefore).TotalMilliseconds / orders : double.NaN;
 string F(double v) => v.ToString("0.00", CultureInfo.InvariantCulture);
 
 Console.WriteLine($"{options.Label}: {orders} orders in {F(timed.Elapsed.TotalSeconds)} s = {F(perSecond)} orders/s; latency p50 {F(Pct(0.50))} ms, p99 {F(Pct(0.99))} ms " +
                   $"(mean: account {F(Mean(t => t.AccountMs))}, challenge {F(Mean(t => t.ChallengeMs))}, finalize {F(Mean(t => t.FinalizeMs))} ms); " +
-                  $"server CPU {(double.IsNaN(cpuPerOrder) ? "not measured (no --server-pid)" : F(cpuPerOrder) + " ms/order")}; " +
-                  $"{timed.Failures.Count} failed; http-01 answers served {responder.Served}");
+                  $"server CPU {(double.IsNaN(cpuPerOrder) ? "not measured (no --server-pid)" : F(cpuPerOrder) + " ms/order")}, driver CPU {F(driverCpuPerOrder)} ms/order; " +
+                  $"{timed.Failures.Count} failed; http-01 answers served {responder.Served}; TLS handshakes {TlsHandshakes.Count}");
 foreach (var f in timed.Failures.Take(3)) Console.WriteLine($"  failure: {f}");
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"RESULT label={options.Label} clients={options.Clients} orders={orders} failures={timed.Failures.Count} seconds={F(timed.Elapsed.TotalSeconds)} orders_per_s={F(perSecond)} p50_ms={F(Pct(0.5))} p99_ms={F(Pct(0.99))} cpu_ms_per_order={F(cpuPerOrder)}"));
+    $"RESULT label={options.Label} clients={options.Clients} orders={orders} failures={timed.Failures.Count} seconds={F(timed.Elapsed.TotalSeconds)} orders_per_s={F(perSecond)} p50_ms={F(Pct(0.5))} p99_ms={F(Pct(0.99))} cpu_ms_per_order={F(cpuPerOrder)} driver_cpu_ms_per_order={F(driverCpuPerOrder)}"));
 return orders > 0 && timed.Failures.IsEmpty ? 0 : 1;
 
 // Closed loop: each client starts its next order as soon as the last one ended, until the count or the deadline;
@@ -106,6 +110,7 @@ static SocketsHttpHandler Handler(DriverOptions options)
         anchors.ImportFromPemFile(caFile);
         handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
         {
+            Interlocked.Increment(ref TlsHandshakes.Count);
             if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0) return false;
             using var chain = new X509Chain();
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
@@ -115,6 +120,12 @@ static SocketsHttpHandler Handler(DriverOptions options)
         };
     }
     return handler;
+}
+
+/// <summary>TLS handshakes the driver made: with kept-alive connections, about one per client for the whole run.</summary>
+internal static class TlsHandshakes
+{
+    public static int Count;
 }
 
 internal sealed record DriverOptions(string Directory, int Clients, double Seconds, int Warmup, int HttpPort, string IdentifierType, string Domain, int IpCount,
