@@ -67,3 +67,24 @@ public static class Tools
         return list;
     }
 }
+
+/// <summary>Checks issued certificates with openssl, the way a relying party would.</summary>
+public static class CertificateChecks
+{
+    /// <summary><c>openssl verify -CAfile root -untrusted chain leaf</c> (chain may hold the leaf too); returns openssl's output,
+    /// which ends in ": OK" only when the leaf chains to the root with every signature and validity period right.</summary>
+    public static async Task<Tools.Output> VerifyAsync(string rootFile, string chainFile, string leafFile) =>
+        await Tools.OpenSslAsync("verify", "-CAfile", rootFile, "-untrusted", chainFile, leafFile);
+
+    /// <summary>The certificate's serial number as lowercase hex without leading zero octets' padding changes (openssl's form).</summary>
+    public static async Task<string> SerialAsync(string certFile)
+    {
+        var r = await Tools.OpenSslAsync("x509", "-noout", "-serial", "-in", certFile);
+        if (r.ExitCode != 0) throw new InvalidOperationException(r.All);
+        return r.StdOut.Trim().Split('=', 2)[1].ToLowerInvariant();
+    }
+
+    /// <summary>Subject alternative names as openssl prints them ("DNS:www.example.test, IP Address:127.0.0.1").</summary>
+    public static async Task<string> SubjectAltNamesAsync(string certFile) =>
+        (await Tools.OpenSslAsync("x509", "-noout", "-ext", "subjectAltName", "-in", certFile)).StdOut;
+}

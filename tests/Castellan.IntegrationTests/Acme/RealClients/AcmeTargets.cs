@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Castellan.IntegrationTests.Support;
+
+namespace Castellan.IntegrationTests.Acme.RealClients;
+
+/// <summary>
+/// An ACME server under test with the peers around it: a BIND zone where every name is 127.0.0.1 (plus CAA records),
+/// the http-01 and tls-alpn-01 ports its validator connects to, and what the tests need to check results: the root to
+/// verify against, revocation status, and EAB credentials when the directory requires them.
+/// </summary>
+public abstract class AcmeTarget : IAsyncLifetime
+{
+    public const string Zone = "acme.test";
+
+    /// <summary>CAA records (RFC 8659) the CAA scenario relies on; the apex has none, so other names allow any CA.</summary>
+    public static readonly string[] ZoneRecords =
+    [
+        "caa-other IN A 127.0.0.1", $"caa-other IN CAA 0 issue \"other-ca.example\"", "www.caa-other IN A 127.0.0.1",
+        "caa-ours IN A 127.0.0.1", $"caa-ours IN CAA 0 issue \"{CastellanAcmeApi.CaaIdentity}\"", "www.caa-ours IN A 127.0.0.1",
+    ];
+
+    public BindDnsServer Dns { get; private set; } = null!;
+    public int HttpPort { get; } = FreePort.Next();
+    public int TlsPort { get; } = FreePort.Next();
+    public AcmeEndpoint Endpoint { get; private set; } = null!;
+
+    /// <summary>PEM file of the root every issued certificate must chain to.</summary>
+    public string RootFile { get; private set; } = null!;
+
+    public abstract string Name { get; }
+    public abstract bool RequiresEab { get; }
+    public abstract bool ChecksCaa { get; }
+
+    /// <summary>Where this server knowingly departs from an RFC 8555 error type: request kind -> the type it answers instead.</summary>
+    public virtual IReadOnlyDictionary<string, string> KnownDeviations { get; } = new Dictionary<string, string>();
+
+    /// <summary>xunit v2 builds class fixtures even when every test of the class is skipped: start nothing then.</summary>
+    protected abstract bool Enabled { get; }
+
+    /// <summary>A fresh name under the zone, so no test reuses another's authorization.</summary>
+    public static string NewName(string label = "h") => $"{label}-{Guid.NewGuid():N}"[..(label.Length + 9)] + "." + Zone;
+
+    public abstract Task<EabCredentials> NewEabAsync();
+
+    /// <summary>"revoked" once the CA has the certificate as revoked, "valid" before.</summary>
+    public abstract Task<string> StatusAsync(string serialHex);
+
+    protected abstract Task<(string DirectoryUrl, string? TlsCa, string RootPem)> StartServerAsync();
+
+    protected abstract Task StopServerAsync();
+
+    public async Task InitializeAsync()
+    {
+        if (!Enabled) return;
+        Dns = await BindDnsServer.StartAsync(Zone, ZoneRecords);
+        (string Url, string? TlsCa, string RootPem) started;
+        try
+        {
+            started = await StartServerAsync();
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed: stop the peers here, or they outlive the run.
+            await StopServerAsync();
+            await Dns.DisposeAsync();
+            throw;
+        }
+        var (url, tlsCa, rootPem) = started;
+        Endpoint = new AcmeEndpoint(url, tlsCa, HttpPort, TlsPort, Dns);
+        RootFile = Path.Combine(Dns.Directory, "acme-root.pem");
+        await File.WriteAllTextAsync(RootFile, rootPem);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (!Enabled) return;
+        await StopServerAsync();
+        await Dns.DisposeAsync();
+    }
+}
+
+/// <summary>Castellan in-process on a free port (SQLite), its validation authority pointed at this target's peers.</summary>
+public class CastellanAcmeTarget : AcmeTarget
+{
+    private AcmeCastellanServer? _server;
+
+    public override string Name => "castellan";
+    public override bool RequiresEab => false;
+    public override bool ChecksCaa => true;
+    protected override bool Enabled => string.IsNullOrEmpty(AcmeServerPending.Reason);
+    public CastellanServer Server => _server!;
+
+    protected virtual IReadOnlyList<string> AcmeArguments => [];
+
+    public override async Task<EabCredentials> NewEabAsync() =>
+        await CastellanAcmeApi.CreateEabAsync(Server.Client, await CastellanAcmeApi.CreateAccountAsync(Server.Client));
+
+    public override Task<string> StatusAsync(string serialHex) => CastellanAcmeApi.CertificateStatusAsync(Server.Client, serialHex);
+
+    protected override async Task<(string, string?, string)> StartServerAsync()
+    {
+        _server = new AcmeCastellanServer([.. CastellanAcmeApi.ValidationArguments(HttpPort, TlsPort, Dns.Endpoint), .. AcmeArguments]);
+        await _server.InitializeAsync();
+        return (_server.BaseUrl + CastellanAcmeApi.DirectoryPath, null, await CastellanAcmeApi.RootPemAsync(_server.Client));
+    }
+
+    protected override async Task StopServerAsync()
+    {
+        if (_server is not null) await _server.DisposeAsync();
+    }
+
+    private sealed class AcmeCastellanServer(IReadOnlyList<string> extra) : CastellanServer
+    {
+        public override string StorageName => "sqlite";
+
+        protected override IReadOnlyList<string> ExtraArguments => extra;
+
+        protected override Task<IReadOnlyList<string>> StorageArgumentsAsync() => Task.FromResult<IReadOnlyList<string>>(["--Castellan:Storage:Provider", "sqlite"]);
+    }
+}
+
+/// <summary>The same, with a directory that refuses accounts without external account binding.</summary>
+public sealed class CastellanAcmeWithEabTarget : CastellanAcmeTarget
+{
+    public override string Name => "castellan (EAB required)";
+    public override bool RequiresEab => true;
+    protected override IReadOnlyList<string> AcmeArguments => CastellanAcmeApi.RequireEabArguments;
+}
+
+/// <summary>
+/// Debian's pebble, the reference ACME server, configured like Castellan: http-01 and tls-alpn-01 on this target's
+/// ports, DNS from the BIND zone, no random validation sleep, no rejected nonces. It does not check CAA. Used to prove the
+/// client runner and the scenarios themselves, so that Castellan is the only unknown when the Castellan tests fail.
+/// </summary>
+public class PebbleAcmeTarget : AcmeTarget
+{
+    /// <summary>Pebble's example EAB key (any base64url HMAC key works; the test owns this one).</summary>
+    private const string EabKid = "kid-1";
+    private const string EabHmac = "zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W";
+
+    private Process? _pebble;
+    private int _managementPort;
+    private string _tlsCa = null!;
+
+    public override string Name => "pebble";
+    public override bool RequiresEab => false;
+    public override bool ChecksCaa => false;
+
+    /// <summary>Pebble 2.4 answers a JWS in an algorithm it does not support with malformed, where RFC 8555 §6.2 says
+    /// badSignatureAlgorithm. Castellan gets no such allowance.</summary>
+    public override IReadOnlyDictionary<string, string> KnownDeviations { get; } = new Dictionary<string, string> { ["alg-ps256"] = "malformed" };
+    protected override bool Enabled => PebbleFactAttribute.Enabled;
+
+    public override Task<EabCredentials> NewEabAsync() => Task.FromResult(new EabCredentials(EabKid, EabHmac));
+
+    public override async Task<string> StatusAsync(string serialHex)
+    {
+        using var http = TrustingPebble();
+        var body = await http.GetStringAsync($"https://127.0.0.1:{_managementPort}/cert-status-by-serial/{serialHex.TrimStart('0')}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("Status").GetString()!.ToLowerInvariant();
+    }
+
+    protected override async Task<(string, string?, string)> StartServerAsync()
+    {
+        var dir = TestPaths.NewDirectory("pebble");
+        _tlsCa = Path.Combine(dir, "ca.crt");
+        await RunOpenSslAsync(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
+            "-days", "2", "-subj", "/CN=Pebble TLS test root", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign");
+        await RunOpenSslAsync(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "server.key", "-out", "server.crt",
+            "-days", "2", "-subj", "/CN=localhost", "-CA", "ca.crt", "-CAkey", "ca.key", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1");
+        var port = FreePort.Next();
+        _managementPort = FreePort.Next();
+        var eab = RequiresEab ? $$""", "externalAccountBindingRequired": true, "externalAccountMACKeys": {"{{EabKid}}": "{{EabHmac}}" }""" : "";
+        await File.WriteAllTextAsync(Path.Combine(dir, "pebble.json"), $$"""
+            {"pebble": {"listenAddress": "127.0.0.1:{{port}}", "managementListenAddress": "127.0.0.1:{{_managementPort}}",
+              "certificate": "{{dir}}/server.crt", "privateKey": "{{dir}}/server.key",
+              "httpPort": {{HttpPort}}, "tlsPort": {{TlsPort}}, "ocspResponderURL": ""{{eab}} } }
+            """);
+        var psi = new ProcessStartInfo("pebble") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-config", Path.Combine(dir, "pebble.json"), "-dnsserver", Dns.Endpoint }) psi.ArgumentList.Add(a);
+        psi.Environment["PEBBLE_VA_NOSLEEP"] = "1";
+        psi.Environment["PEBBLE_WFE_NONCEREJECT"] = "0";
+        _pebble = Process.Start(psi)!;
+        _pebble.OutputDataReceived += (_, _) => { };
+        _pebble.ErrorDataReceived += (_, _) => { };
+        _pebble.BeginOutputReadLine();
+        _pebble.BeginErrorReadLine();
+        using var http = TrustingPebble();
+        for (var i = 0; ; i++)
+        {
+            try
+            {
+                var root = await http.GetStringAsync($"https://127.0.0.1:{_managementPort}/roots/0");
+                return ($"https://127.0.0.1:{port}/dir", _tlsCa, root);
+            }
+            catch (HttpRequestException) when (i < 100)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    protected override async Task StopServerAsync()
+    {
+        if (_pebble is null) return;
+        if (!_pebble.HasExited) _pebble.Kill();
+        await _pebble.WaitForExitAsync();
+        _pebble.Dispose();
+    }
+
+    /// <summary>An HttpClient that trusts exactly pebble's TLS test root (for its management interface).</summary>
+    private HttpClient TrustingPebble()
+    {
+        var anchor = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(_tlsCa));
+        var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, cert, _, _) =>
+            {
+                if (cert is null) return false;
+                using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+                chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(anchor);
+                chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                return chain.Build(cert);
+            },
+        };
+        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    private static async Task RunOpenSslAsync(string dir, params string[] args)
+    {
+        var r = await Tools.RunAsync("openssl", args, workingDirectory: dir);
+        if (r.ExitCode != 0) throw new InvalidOperationException("openssl failed: " + r.All);
+    }
+}
+
+/// <summary>Pebble requiring external account binding.</summary>
+public sealed class PebbleAcmeWithEabTarget : PebbleAcmeTarget
+{
+    public override string Name => "pebble (EAB required)";
+    public override bool RequiresEab => true;
+}

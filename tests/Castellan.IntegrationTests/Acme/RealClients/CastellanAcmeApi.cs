@@ -1,0 +1,65 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Castellan.IntegrationTests.Support;
+
+namespace Castellan.IntegrationTests.Acme.RealClients;
+
+/// <summary>
+/// Everything these tests assume about Castellan's ACME server and its REST API, in one place, because the server was
+/// written on another branch at the same time. If a name differs after the merge, change it here only.
+/// </summary>
+public static class CastellanAcmeApi
+{
+    /// <summary>The default directory (issue 4: no EAB unless configured).</summary>
+    public const string DirectoryPath = "/acme/directory";
+
+    /// <summary>The issuer domain the CA recognises in CAA records (Castellan:Validation:CaaIdentities).</summary>
+    public const string CaaIdentity = "castellan.test";
+
+    /// <summary>ASSUMED configuration key that makes the default directory require external account binding.</summary>
+    public static readonly string[] RequireEabArguments = ["--Castellan:Acme:RequireExternalAccountBinding", "true"];
+
+    /// <summary>The configuration that points the validation authority at the test's peers (issue 4 §5).</summary>
+    public static string[] ValidationArguments(int httpPort, int tlsPort, string dnsResolver) =>
+    [
+        "--Castellan:Validation:HttpChallengePort", httpPort.ToString(),
+        "--Castellan:Validation:TlsAlpnChallengePort", tlsPort.ToString(),
+        "--Castellan:Validation:DnsResolvers:0", dnsResolver,
+        "--Castellan:Validation:CaaIdentities:0", CaaIdentity,
+    ];
+
+    /// <summary>An enterprise account, created by the operator (the existing REST API).</summary>
+    public static async Task<string> CreateAccountAsync(HttpClient admin)
+    {
+        using var created = await admin.PostAsJsonAsync("/api/v1/accounts", new
+        {
+            kind = "enterprise", name = $"acme {Guid.NewGuid():N}", administratorEmail = $"acme-{Guid.NewGuid():N}@example.test",
+        });
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(created.IsSuccessStatusCode, $"wanted the account created, got {(int)created.StatusCode} {body}");
+        return body.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>ASSUMED: <c>POST /api/v1/accounts/{id}/eab-credentials</c> answers { keyId, hmacKey (base64url) }.</summary>
+    public static async Task<EabCredentials> CreateEabAsync(HttpClient admin, string accountId)
+    {
+        using var response = await admin.PostAsJsonAsync($"/api/v1/accounts/{accountId}/eab-credentials", new { });
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.IsSuccessStatusCode, $"wanted EAB credentials, got {(int)response.StatusCode} {body}");
+        return new EabCredentials(body.GetProperty("keyId").GetString()!, body.GetProperty("hmacKey").GetString()!);
+    }
+
+    /// <summary>The certificate's status in the REST API ("valid", "revoked"...); <paramref name="serialHex"/> as openssl prints it, lowercased.</summary>
+    public static async Task<string> CertificateStatusAsync(HttpClient admin, string serialHex)
+    {
+        var body = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/certificates/{serialHex}");
+        return body.GetProperty("status").GetString()!;
+    }
+
+    /// <summary>The root that ACME certificates chain to: the last certificate of the issuing CA's chain.</summary>
+    public static async Task<string> RootPemAsync(HttpClient admin)
+    {
+        var chain = await admin.GetStringAsync("/api/v1/cas/issuing-1/chain");
+        return Tools.SplitPem(chain)[^1];
+    }
+}
