@@ -38,6 +38,10 @@ public static class CastellanHost
 
         var dataDirectory = builder.Configuration["Castellan:DataDirectory"] ?? "./data";
         var s = builder.Services;
+        // First of the hosted services: they start in registration order, and the RA's background jobs (outbox,
+        // reminders) registered by AddRegistration must find the schema migrated and the hierarchy in place.
+        s.AddSingleton<StartupSequence>();
+        s.AddHostedService(sp => sp.GetRequiredService<StartupSequence>());
         s.AddAuthority(dataDirectory);
         s.AddStorage(builder.Configuration);
         s.AddBilling();
@@ -46,8 +50,6 @@ public static class CastellanHost
         s.AddAcme();
         s.AddSingleton(builder.Configuration.GetSection("Castellan:Network").Get<NetworkOptions>() ?? new NetworkOptions());
         s.AddSingleton<ClientAddress>();
-        s.AddSingleton<StartupSequence>();
-        s.AddHostedService(sp => sp.GetRequiredService<StartupSequence>());
         s.AddAuthorityBackgroundServices();
         s.AddRegistrationBackgroundServices();
         s.AddProblemDetails(o => o.CustomizeProblemDetails = c =>

@@ -44,6 +44,9 @@ public sealed class PortalFixture : IAsyncLifetime
         await PlaceAsync(B.Admin, "issued.b.example.com");
         await PlaceAsync(B.Admin, "draft.b.example.com", draft: true);
 
+        // Expectations wait as long as actions do: a busy 2-core CI machine hashing 600k-iteration passwords needs
+        // more than Playwright's 5 s default to sign in, and a timeout here says nothing about the portal.
+        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
