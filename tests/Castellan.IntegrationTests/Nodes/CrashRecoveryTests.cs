@@ -40,7 +40,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         var options = new[] { "--Castellan:Authority:StaleReservationAge", StaleReservationAge };
 
         await using var first = ServerProcess.Start(data, storage, keys: null, options);
-        await first.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        await first.WaitReadyAsync(ServerProcess.StartTimeout);
 
         // A burst from several clients; the server dies under it once enough certificates have come back.
         var returned = new ConcurrentDictionary<string, byte[]>();
@@ -77,7 +77,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         var rest = TimeSpan.FromSeconds(1.5) - killed.Elapsed;
         if (rest > TimeSpan.Zero) await Task.Delay(rest);
         await using var second = first.Restart(options);
-        await second.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        await second.WaitReadyAsync(ServerProcess.StartTimeout);
 
         var stored = await probe.CertificatesAsync();
         foreach (var (serial, der) in returned)

@@ -25,7 +25,7 @@ public sealed class SeveralNodesTests(ITestOutputHelper output)
         var started = Stopwatch.StartNew();
         await using var a = ServerProcess.Start(TestPaths.NewDirectory("node-a"), storage, keys);
         await using var b = ServerProcess.Start(TestPaths.NewDirectory("node-b"), storage, keys);
-        await Task.WhenAll(a.WaitReadyAsync(TimeSpan.FromSeconds(60)), b.WaitReadyAsync(TimeSpan.FromSeconds(60)));
+        await Task.WhenAll(a.WaitReadyAsync(ServerProcess.StartTimeout), b.WaitReadyAsync(ServerProcess.StartTimeout));
         output.WriteLine($"both nodes ready after {started.ElapsedMilliseconds} ms");
 
         var issued = new ConcurrentBag<(string Node, string Serial, byte[] Der)>();
@@ -86,7 +86,7 @@ public sealed class TwoNodes : IAsyncLifetime
         var keys = SharedKeys.Create();
         A = ServerProcess.Start(TestPaths.NewDirectory("node-a"), storage, keys);
         B = ServerProcess.Start(TestPaths.NewDirectory("node-b"), storage, keys);
-        await Task.WhenAll(A.WaitReadyAsync(TimeSpan.FromSeconds(60)), B.WaitReadyAsync(TimeSpan.FromSeconds(60)));
+        await Task.WhenAll(A.WaitReadyAsync(ServerProcess.StartTimeout), B.WaitReadyAsync(ServerProcess.StartTimeout));
     }
 
     public async Task DisposeAsync()

@@ -101,6 +101,10 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until GET /health says ready (start-up sequence done).</summary>
+    /// <summary>How long a node may take to migrate and start: a bound for a stuck node, not a speed test (a busy
+    /// 2-core machine starting two nodes on a fresh PostgreSQL took over a minute).</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
     public async Task WaitReadyAsync(TimeSpan timeout)
     {
         var deadline = Stopwatch.StartNew();
