@@ -32,7 +32,7 @@ internal sealed class PageOrApiSelector : MatcherPolicy, IEndpointSelectorPolicy
         foreach (var page in pages)
         {
             var pattern = Pattern(candidates[page].Endpoint);
-            var twins = others.Where(o => Pattern(candidates[o].Endpoint) == pattern).ToList();
+            var twins = others.Where(o => string.Equals(Pattern(candidates[o].Endpoint), pattern, StringComparison.OrdinalIgnoreCase)).ToList();
             if (twins.Count == 0) continue;
             if (wantsHtml) foreach (var t in twins) candidates.SetValidity(t, false);
             else candidates.SetValidity(page, false);
@@ -42,5 +42,6 @@ internal sealed class PageOrApiSelector : MatcherPolicy, IEndpointSelectorPolicy
 
     private static bool IsPage(Endpoint e) => e.Metadata.GetMetadata<ComponentTypeMetadata>() is not null;
 
+    // Parameter names may differ in case ({Token} on the page, {token} in the API); route matching ignores case too.
     private static string? Pattern(Endpoint e) => (e as RouteEndpoint)?.RoutePattern.RawText?.Trim('/');
 }

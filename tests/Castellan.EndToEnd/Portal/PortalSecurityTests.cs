@@ -152,8 +152,8 @@ public sealed class PortalSecurityTests(PortalSecurityFixture fx) : IClassFixtur
         // A bad name is refused by the name field and everything typed stays.
         await page.Locator("#field-name").FillAsync("cost centre");
         await page.Locator("#field-label").FillAsync("Cost centre");
-        await page.Locator("[data-testid=field-mandatory] input").CheckAsync();
-        await page.Locator("[data-testid=field-chars-digits] input").CheckAsync();
+        await page.GetByLabel("Mandatory", new() { Exact = true }).CheckAsync(new() { Force = true });
+        await page.GetByLabel("digits", new() { Exact = true }).CheckAsync(new() { Force = true });
         await page.Locator("#field-max-length").FillAsync("6");
         await page.Locator("#define-field").ClickAsync();
         await Expect(page.Locator(".mud-input-helper-text").Filter(new() { HasText = "'name' must be 1 to 50 letters" })).ToBeVisibleAsync();
