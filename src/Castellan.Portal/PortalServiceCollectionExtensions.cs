@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 
 namespace Castellan.Portal;
@@ -44,6 +45,8 @@ public static class PortalServiceCollectionExtensions
         services.AddAntiforgery();
         services.AddSingleton<PendingSignIns>();
         services.AddScoped<PortalSession>();
+        services.AddSingleton<SignInChecks>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Routing.MatcherPolicy, Track.PageOrApiSelector>());
         return services;
     }
 

@@ -30,7 +30,7 @@ public static class RegistrationServiceCollectionExtensions
         services.AddSingleton<CustomRoleService>();
         services.AddSingleton<ProductService>();
         services.AddSingleton<OrderService>();
-        services.TryAddSingleton<ISecondFactorGate, NoSecondFactor>();
+        services.TryAddSingleton<ISecondFactorGate, TotpSecondFactorGate>();
         services.AddSingleton<SignIn.PasswordSignIn>();
         services.AddSingleton<SessionCallers>();
         services.AddSingleton<ReadDashboard>();

@@ -1,4 +1,6 @@
+using Castellan.Registration.Contracts;
 using Castellan.Registration.Orders;
+using Castellan.Registration.Orders.CustomFields;
 using Castellan.Registration.Users;
 
 namespace Castellan.Portal.Requests;
@@ -24,6 +26,15 @@ public sealed class NewRequestForm
     public string? Tags { get; set; }
     public string? Recipients { get; set; }
 
+    /// <summary>The account's custom fields (CustomFieldService), asked for in step 5.</summary>
+    public IReadOnlyList<CustomFieldDefinition> FieldDefinitions { get; set; } = [];
+
+    /// <summary>Custom field values by field name, as typed (dates yyyy-MM-dd, checkboxes "true"/"false").</summary>
+    public Dictionary<string, string?> CustomFields { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The error key of a custom field, also its input's id.</summary>
+    public static string FieldKey(string name) => "cf-" + name;
+
     /// <summary>One key per wizard: a double click or a retried submit places one order.</summary>
     public string IdempotencyKey { get; } = "portal-" + Guid.NewGuid().ToString("N");
 
@@ -37,7 +48,8 @@ public sealed class NewRequestForm
     public IReadOnlyList<string> RecipientList => Split(Recipients);
 
     /// <summary>Checks one step's fields; true when the step may be left forwards.</summary>
-    public bool Check(int step, int maxValidityDays)
+    /// <param name="draft">A draft may leave mandatory custom fields empty (the RA's rule); their format is still checked.</param>
+    public bool Check(int step, int maxValidityDays, bool draft = true)
     {
         foreach (var field in FieldsOf(step)) Errors.Remove(field);
         switch (step)
@@ -62,10 +74,21 @@ public sealed class NewRequestForm
                 if (OrderInput.Remarks(Remarks) is { IsError: true } remarks) Errors["remarks"] = remarks.Error.Detail;
                 if (OrderInput.Tags(TagList) is { IsError: true } tags) Errors["tags"] = tags.Error.Detail;
                 if (OrderInput.Recipients(RecipientList) is { IsError: true } recipients) Errors["recipients"] = recipients.Error.Detail;
+                // The RA's own check of custom fields, one message per field, beside it.
+                if (CustomFieldValues.Check(FieldDefinitions, NonEmptyFields(), draft) is { IsError: true, Error: CustomFieldsInvalid invalid }) ShowFieldErrors(invalid);
                 break;
         }
         return !FieldsOf(step).Any(Errors.ContainsKey);
     }
+
+    /// <summary>Puts each of the RA's custom field errors beside its field.</summary>
+    public void ShowFieldErrors(CustomFieldsInvalid invalid)
+    {
+        foreach (var e in invalid.Errors) Errors[FieldKey(e.Field)] = e.Detail;
+    }
+
+    private Dictionary<string, string?> NonEmptyFields() =>
+        CustomFields.Where(f => FieldDefinitions.Any(d => d.Name == f.Key) && !string.IsNullOrWhiteSpace(f.Value)).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
 
     /// <summary>
     /// The order as the RA's API takes it. The requester's address joins the additional recipients, so the requester
@@ -76,7 +99,10 @@ public sealed class NewRequestForm
         var recipients = RecipientList.ToList();
         if (RequesterEmail?.Trim() is { Length: > 0 } requester && !recipients.Contains(requester, StringComparer.OrdinalIgnoreCase)) recipients.Insert(0, requester);
         return new PlaceOrderRequest(null, null, ProductId, string.IsNullOrWhiteSpace(Csr) ? null : Csr, NameList.Count > 0 ? NameList : null, null,
-            ValidityDays, string.IsNullOrWhiteSpace(Remarks) ? null : Remarks, TagList, recipients, draft);
+            ValidityDays, string.IsNullOrWhiteSpace(Remarks) ? null : Remarks, TagList, recipients, draft)
+        {
+            CustomFields = FieldDefinitions.Count == 0 ? null : NonEmptyFields(),
+        };
     }
 
     /// <summary>The step whose field a refusal of the whole order is about, from the RA's wording; null when unknown.</summary>
@@ -92,13 +118,13 @@ public sealed class NewRequestForm
         return null;
     }
 
-    private static IEnumerable<string> FieldsOf(int step) => step switch
+    private IEnumerable<string> FieldsOf(int step) => step switch
     {
         0 => ["product", "validity"],
         1 => ["requester-name", "requester-email", "requester-mobile", "requester-designation"],
         2 => ["csr"],
         3 => ["names"],
-        4 => ["remarks", "tags", "recipients"],
+        4 => ["remarks", "tags", "recipients", .. FieldDefinitions.Select(d => FieldKey(d.Name))],
         _ => [],
     };
 

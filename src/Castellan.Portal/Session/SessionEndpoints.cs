@@ -1,4 +1,8 @@
 using System.Security.Claims;
+using System.Text.Json;
+using Castellan.Auditing;
+using Castellan.Registration.Access;
+using Castellan.Registration.Contracts;
 using Castellan.Registration.SignIn;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -14,16 +18,40 @@ internal static class SessionEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/signin/complete", async (string? ticket, string? returnUrl, HttpContext http, PendingSignIns pending, SessionCallers callers, PortalOptions options) =>
+        app.MapGet("/signin/complete", async (string? ticket, string? returnUrl, HttpContext http, PendingSignIns pending, SessionCallers callers, SignInChecks checks, PortalOptions options) =>
         {
-            var redeemed = pending.Redeem(ticket, options.ClientAddress(http));
+            var address = options.ClientAddress(http);
+            var redeemed = pending.Redeem(ticket, address);
             // The membership is checked again here: it may have changed in the minute since the password was verified.
             var caller = redeemed is { } r ? await callers.ResolveAsync(r.UserId, r.AccountId, http.RequestAborted) : null;
             if (redeemed is null || caller is null) return Results.Redirect("/signin?expired=1");
-            var identity = new ClaimsIdentity(
-                [new Claim(PortalClaims.UserId, redeemed.Value.UserId), new Claim(PortalClaims.AccountId, redeemed.Value.AccountId), new Claim(ClaimTypes.Name, caller.Name)],
-                CookieAuthenticationDefaults.AuthenticationScheme);
-            await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+            // The cookie is issued here, so the allowed networks are checked here too (an account switch comes this way).
+            if (await checks.AddressRefusalAsync(caller.UserId!, caller.AccountId!, address, "portal sign-in", http.RequestAborted) is not null)
+                return Results.Redirect("/signin?refused=1");
+            await IssueCookieAsync(http, caller);
+            return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
+        }).ExcludeFromDescription();
+
+        // Sign-in with a registered client certificate (ClientCertificateSignIn): the TLS handshake proved possession of
+        // the key, on an https endpoint configured with ClientCertificateMode.AllowCertificate. The certificate is a
+        // possession factor of its own, so no TOTP code is asked; the allowed networks still apply.
+        app.MapGet("/signin/certificate", async (string? returnUrl, HttpContext http, ClientCertificateSignIn certificates, SignInChecks checks, PortalOptions options, IAuditLog audit) =>
+        {
+            var presented = http.Connection.ClientCertificate ?? (http.Request.IsHttps ? await http.Connection.GetClientCertificateAsync(http.RequestAborted) : null);
+            if (presented is null) return Results.Redirect("/signin?certificate=none");
+            var caller = await certificates.AuthenticateAsync(presented, http.RequestAborted);
+            var address = options.ClientAddress(http);
+            if (caller?.UserId is null)
+            {
+                await audit.AppendAsync(new AuditEvent("user:unknown", "user.sign-in-failed", "user:unknown",
+                    JsonSerializer.Serialize(new { method = "client-certificate", reason = "certificate-not-accepted" }), address), http.RequestAborted);
+                return Results.Redirect("/signin?certificate=refused");
+            }
+            if (await checks.AddressRefusalAsync(caller.UserId, caller.AccountId, address, "portal sign-in", http.RequestAborted) is not null)
+                return Results.Redirect("/signin?certificate=address");
+            await audit.AppendAsync(new AuditEvent($"user:{caller.UserId}", "user.signed-in", $"user:{caller.UserId}",
+                JsonSerializer.Serialize(new { user = caller.UserId, method = "client-certificate", certificate = caller.KeyId }), address), http.RequestAborted);
+            await IssueCookieAsync(http, caller);
             return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
         }).ExcludeFromDescription();
 
@@ -33,6 +61,14 @@ internal static class SessionEndpoints
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.Redirect("/signin");
         }).ExcludeFromDescription();
+    }
+
+    private static Task IssueCookieAsync(HttpContext http, Caller caller)
+    {
+        var identity = new ClaimsIdentity(
+            [new Claim(PortalClaims.UserId, caller.UserId!), new Claim(PortalClaims.AccountId, caller.AccountId!), new Claim(ClaimTypes.Name, caller.Name)],
+            CookieAuthenticationDefaults.AuthenticationScheme);
+        return http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
     }
 
     /// <summary>Only paths on this site: "//evil.example" and "/\evil.example" are other sites to a browser.</summary>

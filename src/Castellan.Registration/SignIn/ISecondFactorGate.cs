@@ -12,7 +12,7 @@ public interface ISecondFactorGate
     ValueTask<bool> IsRequiredAsync(User user, CancellationToken ct);
 }
 
-/// <summary>The default until a second factor is enrolled anywhere: none is required.</summary>
+/// <summary>No second factor ever (a host without TOTP, or tests); the RA registers <see cref="SecondFactor.TotpSecondFactorGate"/>.</summary>
 public sealed class NoSecondFactor : ISecondFactorGate
 {
     public ValueTask<bool> IsRequiredAsync(User user, CancellationToken ct) => ValueTask.FromResult(false);
