@@ -37,6 +37,11 @@ public static class RegistrationServiceCollectionExtensions
         services.AddOrderActions();
         services.AddSingleton<Enrollment.ProtocolEnrollment>();
         services.AddSingleton<DomainService>();
+        services.AddSingleton<Groups.GroupService>();
+        services.AddSingleton<Groups.OrderGroups>();
+        services.AddSingleton<SubAccountPricing>();
+        services.AddSingleton<Orders.Documents.OrderDocuments>();
+        services.AddSingleton<Orders.Documents.DownloadDelegation>();
         services.AddRegistrationSecurity();
         return services;
     }
