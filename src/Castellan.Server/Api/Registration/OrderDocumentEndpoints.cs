@@ -7,6 +7,7 @@ using Castellan.Registration.Roles;
 using Castellan.Server.Api.Certificates;
 using Castellan.Server.Api.Network;
 using Castellan.Server.Api.Problems;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace Castellan.Server.Api.Registration;
@@ -59,15 +60,24 @@ internal static class OrderDocumentEndpoints
 
     private static async Task<IResult> UploadAsync(string id, string? name, HttpContext http, OrderDocuments documents, CancellationToken ct)
     {
-        if (http.Request.ContentLength > OrderDocuments.MaxBytes) return ProblemResults.From(new DocumentTooLarge(OrderDocuments.MaxBytes));
-        // Read at most one byte past the cap: enough to know it is too large without buffering an unbounded body.
+        // Read at most one byte past the cap: enough to know it is too large without buffering an unbounded body. The
+        // declared Content-Length is not trusted for this (and answering before reading leaves honest clients mid-send).
+        // The host caps bodies at 1 MiB; documents get their own cap, one byte over so "too large" is detectable.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = OrderDocuments.MaxBytes + 1;
         var buffer = new byte[OrderDocuments.MaxBytes + 1];
         var read = 0;
-        while (read < buffer.Length)
+        try
         {
-            var n = await http.Request.Body.ReadAsync(buffer.AsMemory(read), ct);
-            if (n == 0) break;
-            read += n;
+            while (read < buffer.Length)
+            {
+                var n = await http.Request.Body.ReadAsync(buffer.AsMemory(read), ct);
+                if (n == 0) break;
+                read += n;
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return ProblemResults.From(new DocumentTooLarge(OrderDocuments.MaxBytes));
         }
         if (read > OrderDocuments.MaxBytes) return ProblemResults.From(new DocumentTooLarge(OrderDocuments.MaxBytes));
         var upload = new DocumentUpload(name, http.Request.ContentType, buffer[..read]);
