@@ -41,6 +41,11 @@ public static class RegistrationServiceCollectionExtensions
         services.AddSingleton<Certificates.AccountCertificates>();
         services.AddSingleton<Authorities.CaAdministration>();
         services.AddSingleton<Audit.ReadAuditLog>();
+        services.AddSingleton<Groups.GroupService>();
+        services.AddSingleton<Groups.OrderGroups>();
+        services.AddSingleton<SubAccountPricing>();
+        services.AddSingleton<Orders.Documents.OrderDocuments>();
+        services.AddSingleton<Orders.Documents.DownloadDelegation>();
         services.AddRegistrationSecurity();
         return services;
     }

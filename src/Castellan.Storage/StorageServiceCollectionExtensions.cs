@@ -66,6 +66,10 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ICustomFieldStore, CustomFieldStore>();
         services.AddSingleton<Castellan.Protocols.Acme.Contracts.IAcmeStore, Stores.Protocols.AcmeStore>();
         services.AddSingleton<IDomainStore, DomainStore>();
+        services.AddSingleton<IGroupStore, GroupStore>();
+        services.AddSingleton<IPriceListStore, PriceListStore>();
+        services.AddSingleton<IOrderDocumentStore, OrderDocumentStore>();
+        services.AddSingleton<IDownloadDelegationStore, DownloadDelegationStore>();
         services.AddSingleton<IValidationEvidenceStore, ValidationEvidenceStore>();
         services.AddSingleton<IEmailChallengeStore, EmailChallengeStore>();
         services.AddSingleton<IAccountCertificateStore, AccountCertificateStore>();

@@ -17,7 +17,8 @@ public sealed record CreateApiKeyRequest(string? Name, string? UserId);
 /// suspending the account or changing the role takes effect on the next request: resolved callers are cached for at
 /// most a second, and the stores empty that cache on every such change (<see cref="CallerCache"/>).
 /// </summary>
-public sealed class ApiKeyService(IApiKeyStore store, IAuditLog audit, TimeProvider clock, IUserStore users, IAccountStore accounts, RoleCatalog roles, CallerCache callers)
+public sealed class ApiKeyService(IApiKeyStore store, IAuditLog audit, TimeProvider clock, IUserStore users, IAccountStore accounts, RoleCatalog roles, CallerCache callers,
+    IAccessRestrictionStore policies, ISecondFactorStore factors)
 {
     private const string Prefix = "cstl_";
 
@@ -135,7 +136,14 @@ public sealed class ApiKeyService(IApiKeyStore store, IAuditLog audit, TimeProvi
             return null;
         var role = await rc.FindAsync(account, membership.RoleId, ct);
         if (role is null) return null;
-        return new Caller(key.Id, key.Name, role.Id) { UserId = user.Id, AccountId = account.Id, IsOperator = account.IsOperator, Permissions = role.Permissions };
+        // An account that enforces TOTP for sign-in must not be reachable around it with a key: a user who never enrolled
+        // is held to enrolment. Keys cannot carry a code per request, so a confirmed factor is what the key stands on.
+        var pending = SecondFactor.TotpService.IsRequired(await policies.GetAccountAsync(account.Id, ct))
+            && await factors.GetAsync(user.Id, ct) is not { Confirmed: true };
+        return new Caller(key.Id, key.Name, role.Id)
+        {
+            UserId = user.Id, AccountId = account.Id, IsOperator = account.IsOperator, Permissions = role.Permissions, SecondFactorPending = pending,
+        };
     }
 
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));

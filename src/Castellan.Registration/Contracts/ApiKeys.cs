@@ -24,6 +24,12 @@ public sealed record Caller(string KeyId, string Name, string Role)
 
     public IReadOnlySet<Permission> Permissions { get; init; } = new HashSet<Permission>();
 
+    /// <summary>
+    /// The key's account enforces TOTP and its user has not confirmed a factor yet: the key reaches only the caller's
+    /// own endpoints (to enrol), nothing else, until the user enrols (docs/flows/registration.md step 5).
+    /// </summary>
+    public bool SecondFactorPending { get; init; }
+
     public string Actor => UserId is null ? $"apikey:{KeyId}" : $"user:{UserId}";
 }
 

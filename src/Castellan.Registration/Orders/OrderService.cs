@@ -33,7 +33,9 @@ public sealed class OrderService(
     TimeProvider clock,
     ICustomFieldStore customFields,
     Notifications.OrderNotifications notices,
-    IDomainStore domains)
+    IDomainStore domains,
+    Groups.OrderGroups orderGroups,
+    Products.SubAccountPricing subAccountPricing)
 {
     private static readonly OrderStatus[] CsrAccepted = [OrderStatus.OnHold, OrderStatus.PendingApproval, OrderStatus.PendingParentApproval, OrderStatus.Accepted];
 
@@ -73,13 +75,17 @@ public sealed class OrderService(
         if (recipients.IsError) return recipients.Error;
         var subject = string.IsNullOrWhiteSpace(r.Subject) ? null : r.Subject.Trim();
         if (subject is { Length: > 1024 }) return new MalformedInput("the subject is longer than 1024 characters");
-        var groupId = string.IsNullOrWhiteSpace(r.GroupId) ? null : r.GroupId.Trim();
+        // Seed 003 "Group Selection": the named group (else the default one), if this user may use it and the names are in its scope.
+        var group = await orderGroups.ResolveAsync(caller, accountId, r.GroupId, OrderDnsNames(sans.Value, csr.Value), subject, csr.Value?.Subject, ct);
+        if (group.IsError) return group.Error;
+        var groupId = group.Value;
         // Subscription coverage, custom fields (field-level errors) and named tags: also before any money moves.
         var extras = await PlacementExtras.CheckAsync(customFields, accountId, r, days, ct);
         if (extras.IsError) return extras.Error;
 
         // The price covers the names on the order, or the CSR's when the order names none (seed 003: extra SANs are priced).
-        var price = Pricing.Quote(product, days, NameCount(sans.Value, csr.Value), extras.Value.CoverageYears);
+        // Issue 3 item 7: a partner's price list for this sub-account overrides the catalogue price.
+        var price = Pricing.Quote(await subAccountPricing.PricedForAsync(account.Value, product, ct), days, NameCount(sans.Value, csr.Value), extras.Value.CoverageYears);
         if (price.IsError) return price.Error;
 
         // 4. The status the order starts in: a draft is On Hold; Standard and Basic Users need their administrator.

@@ -98,6 +98,9 @@ public static class CastellanHost
         OrderEndpoints.Map(api);
         OrderActionEndpoints.Map(api);
         CustomFieldEndpoints.Map(api);
+        GroupEndpoints.Map(api);
+        PriceListEndpoints.Map(api);
+        OrderDocumentEndpoints.Map(api);
         TrackingEndpoints.Map(app);
         SecurityEndpoints.Map(api);
         NotificationEndpoints.Map(api);

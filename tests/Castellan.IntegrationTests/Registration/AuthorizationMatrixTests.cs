@@ -67,6 +67,24 @@ public abstract class AuthorizationMatrixTests<TServer>(TServer server, ITestOut
         Task<string> Fulfilled(Tenant t, string product = "prd_tls_server", int? validityDays = null, string[]? sans = null) =>
             OrderOf(t, new { accountId = t.AccountId, productId = product, csr = orderSetup[t.AccountId].Csr, validityDays, sans });
 
+        // Groups, price lists, documents: each tenant gets a group paying from its own (well-funded) balance and a sub-account.
+        var groupOf = new Dictionary<string, string>();
+        var subOf = new Dictionary<string, string>();
+        foreach (var t in new[] { ownTenant, otherTenant })
+        {
+            var admin = orderSetup[t.AccountId].Admin;
+            using var created = await admin.PostAsJsonAsync($"/api/v1/accounts/{t.AccountId}/groups", new { name = "Matrix", finance = new { mode = "group" } });
+            groupOf[t.AccountId] = (await Json(created, 201)).GetProperty("id").GetString()!;
+            using (var funded = await Keyed(admin, $"/api/v1/accounts/{t.AccountId}/groups/{groupOf[t.AccountId]}/allocations", new { amountMinor = 1_000_000 })) await Json(funded, 201);
+            subOf[t.AccountId] = (await server.CreateAccountAsync("enterprise", t.AccountId)).AccountId;
+        }
+        async Task<string> DocumentOf(Tenant t, string orderId)
+        {
+            using var body = new ByteArrayContent("%PDF-1.4 matrix"u8.ToArray());
+            using var uploaded = await basicKeys[t.AccountId].PostAsync($"/api/v1/orders/{orderId}/documents?name=m.pdf", body);
+            return (await Json(uploaded, 201)).GetProperty("id").GetString()!;
+        }
+
         var callers = new List<Caller>();
         foreach (var role in BuiltInRoles.All)
         {
@@ -173,6 +191,43 @@ public abstract class AuthorizationMatrixTests<TServer>(TServer server, ITestOut
                 // Registering needs ApiUse and the caller's own membership: operators and other tenants are refused.
                 c.Client.PostAsJsonAsync($"/api/v1/accounts/{t.AccountId}/client-certificates", new { pem = MatrixCertificatePem() }),
                 (r, op) => !op && Has(r, Permission.ApiUse)),
+            new("GET /accounts/{id}/groups", (c, t, _) => c.Client.GetAsync($"/api/v1/accounts/{t.AccountId}/groups"), (r, _) => Has(r, Permission.DashboardView)),
+            new("GET /accounts/{id}/groups/{groupId} (default group)", (c, t, _) => c.Client.GetAsync($"/api/v1/accounts/{t.AccountId}/groups/grp_default_{t.AccountId}"),
+                (r, _) => Has(r, Permission.DashboardView)),
+            new("POST /accounts/{id}/groups", (c, t, _) => c.Client.PostAsJsonAsync($"/api/v1/accounts/{t.AccountId}/groups", new { name = "G " + Guid.NewGuid().ToString("N") }),
+                (r, _) => Has(r, Permission.GroupsManage)),
+            new("PATCH /accounts/{id}/groups/{groupId}", (c, t, _) => c.Client.PatchAsJsonAsync($"/api/v1/accounts/{t.AccountId}/groups/{groupOf[t.AccountId]}",
+                new { name = "Matrix " + Guid.NewGuid().ToString("N") }), (r, _) => Has(r, Permission.GroupsManage)),
+            new("POST /accounts/{id}/groups/{groupId}/allocations", (c, t, _) => Keyed(c.Client, $"/api/v1/accounts/{t.AccountId}/groups/{groupOf[t.AccountId]}/allocations",
+                new { amountMinor = 1 }), (r, _) => Has(r, Permission.GroupCreditsAllocate)),
+            new("POST /accounts/{id}/groups/{groupId}/deallocations", (c, t, _) => Keyed(c.Client, $"/api/v1/accounts/{t.AccountId}/groups/{groupOf[t.AccountId]}/deallocations",
+                new { amountMinor = 1 }), (r, _) => Has(r, Permission.GroupCreditsAllocate)),
+            new("GET /accounts/{id}/groups/{groupId}/statement", (c, t, _) => c.Client.GetAsync($"/api/v1/accounts/{t.AccountId}/groups/{groupOf[t.AccountId]}/statement"),
+                (r, _) => Has(r, Permission.FinanceView)),
+            new("GET /accounts/{id}/price-list (sub-account)", (c, t, _) => c.Client.GetAsync($"/api/v1/accounts/{subOf[t.AccountId]}/price-list"),
+                (r, op) => Has(r, Permission.DashboardView)),
+            new("PUT /accounts/{id}/price-list/{productId} (sub-account)", (c, t, _) => c.Client.PutAsJsonAsync($"/api/v1/accounts/{subOf[t.AccountId]}/price-list/prd_tls_server",
+                new { pricePerYearMinor = 4_000 }), (r, op) => Has(r, Permission.SubAccountPriceListsManage) && (op || Has(r, Permission.SubAccountsManage))),
+            new("DELETE /accounts/{id}/price-list/{productId} (sub-account)", async (c, t, _) =>
+            {
+                using (var set = await server.Client.PutAsJsonAsync($"/api/v1/accounts/{subOf[t.AccountId]}/price-list/prd_tls_client", new { pricePerYearMinor = 1 })) await Json(set, 200);
+                return await c.Client.DeleteAsync($"/api/v1/accounts/{subOf[t.AccountId]}/price-list/prd_tls_client");
+            }, (r, op) => Has(r, Permission.SubAccountPriceListsManage) && (op || Has(r, Permission.SubAccountsManage))),
+            new("POST /orders/{id}/documents (another member's order)", async (c, t, _) =>
+            {
+                using var body = new ByteArrayContent("%PDF-1.4 matrix"u8.ToArray());
+                return await c.Client.PostAsync($"/api/v1/orders/{await OrderIdAsync(basicKeys[t.AccountId], t.AccountId)}/documents?name=m.pdf", body);
+            }, (r, _) => Has(r, Permission.OrdersManage) && Has(r, Permission.OrdersViewOwn)),
+            new("GET /orders/{id}/documents (another member's order)", async (c, t, _) =>
+                await c.Client.GetAsync($"/api/v1/orders/{await OrderIdAsync(basicKeys[t.AccountId], t.AccountId)}/documents"), (r, _) => SeesAllOrders(r)),
+            new("GET /orders/{id}/documents/{documentId} (another member's order)", async (c, t, _) =>
+            {
+                var orderId = await OrderIdAsync(basicKeys[t.AccountId], t.AccountId);
+                return await c.Client.GetAsync($"/api/v1/orders/{orderId}/documents/{await DocumentOf(t, orderId)}");
+            }, (r, _) => SeesAllOrders(r)),
+            new("POST /orders/{id}/delegation (another member's order)", async (c, t, _) =>
+                await c.Client.PostAsJsonAsync($"/api/v1/orders/{await OrderIdAsync(basicKeys[t.AccountId], t.AccountId)}/delegation", new { name = "D", email = NewEmail("dlg") }),
+                (r, _) => Has(r, Permission.OrdersManage) && Has(r, Permission.OrdersViewOwn)),
             new("GET /cas (CA endpoints stay operator-admin only)", (c, _, _) => c.Client.GetAsync("/api/v1/cas"), (r, op) => op && r == OperatorRoles.Administrator),
         };
 

@@ -237,7 +237,9 @@ public abstract class OrderActionsTests<TServer>(TServer server) : IClassFixture
             productId = MultiProduct, sans = new[] { "dns:mail.example.org" }, tags = new[] { new { name = "env", value = "test" } },
             customFields = new Dictionary<string, string> { ["cost-centre"] = "CC 2" },
         }), 201);
-        var draft = await Json(await PlaceAsync(tenant.Admin, NewKey(), new { productId = TlsProduct, saveAsDraft = true, groupId = "web", sans = new[] { "dns:draft.example.com" } }), 201);
+        // An order names a group that exists in its account (seed 003 "Groups").
+        var web = (await Json(await tenant.Admin.PostAsJsonAsync($"/api/v1/accounts/{tenant.AccountId}/groups", new { name = "web" }), 201)).GetProperty("id").GetString()!;
+        var draft = await Json(await PlaceAsync(tenant.Admin, NewKey(), new { productId = TlsProduct, saveAsDraft = true, groupId = web, sans = new[] { "dns:draft.example.com" } }), 201);
         string Id(JsonElement o) => o.GetProperty("id").GetString()!;
         async Task<string[]> Ids(string q) => (await ListAsync(tenant.Admin, q)).GetProperty("items").EnumerateArray().Select(Id).Order().ToArray();
 
@@ -245,7 +247,7 @@ public abstract class OrderActionsTests<TServer>(TServer server) : IClassFixture
         Assert.Equal(new[] { Id(a), Id(draft) }.Order().ToArray(), await Ids("?domain=example.com"));
         Assert.Equal(new[] { Id(draft) }, await Ids("?status=on-hold"));
         Assert.Equal(new[] { Id(b) }, await Ids($"?product={MultiProduct}"));
-        Assert.Equal(new[] { Id(draft) }, await Ids("?group=web"));
+        Assert.Equal(new[] { Id(draft) }, await Ids($"?group={web}"));
         Assert.Equal(new[] { Id(a) }, await Ids("?tag=IT"));
         Assert.Equal(new[] { Id(a), Id(b) }.Order().ToArray(), await Ids("?tag=env"));
         Assert.Equal(new[] { Id(b) }, await Ids("?tag=env:test"));

@@ -61,6 +61,8 @@ internal sealed class ApiKeyAuthentication(ApiKeyService keys, ClientCertificate
         var permission = metadata?.GetMetadata<RequiredPermission>();
         var operatorOnly = metadata?.GetMetadata<RequiredOperatorRole>();
         if (metadata?.GetMetadata<AnyCaller>() is not null && permission is null && operatorOnly is null) return null;
+        if (caller.SecondFactorPending)
+            return "this account requires two-factor authentication: enrol a TOTP factor (POST /api/v1/me/second-factor, then /confirm) before using this key elsewhere";
         if (operatorOnly is not null && !(caller.IsOperator && operatorOnly.Roles.Contains(caller.Role)))
             return $"this endpoint is for operator staff ({string.Join(", ", operatorOnly.Roles)})";
         if (permission is not null && !caller.Permissions.Contains(permission.Permission))

@@ -37,6 +37,12 @@ internal static class ProblemResults
         CaaForbids e => Problem(403, "caa", "A CAA record forbids issuance by this CA", e.Detail),
         DomainRestricted e => Problem(422, "domain-restricted", "A domain in the request is restricted", e.Detail, "domain.restricted"),
         OrderKeyReused e => Problem(409, "idempotency-key-reused", "The idempotency key was used for another order", e.Detail),
+        // KYC uploads: too large is 413 (RFC 9110 15.5.14), a type we refuse or that contradicts its claim 415 (15.5.16).
+        Castellan.Registration.Orders.Documents.DocumentTooLarge e => Problem(413, "document-too-large", "The document is too large", e.Detail),
+        Castellan.Registration.Orders.Documents.UnsupportedDocumentType e => Problem(415, "unsupported-document-type", "The document type is not accepted", e.Detail),
+        // Download delegation: a wrong PIN tells nothing about which of email or PIN was wrong; a locked one is 423 (RFC 4918 11.3).
+        DelegationRefused e => Problem(403, "pin-refused", "The email or PIN is wrong", e.Detail),
+        DelegationLocked e => Problem(423, "delegation-locked", "The download delegation is locked", e.Detail),
         Castellan.Registration.Access.AddressNotAllowed e => Problem(403, "address-not-allowed", "Not allowed from this address", e.Detail),
         _ => Problem(500, "internal", "Internal error", "The server could not complete the request."),
     };

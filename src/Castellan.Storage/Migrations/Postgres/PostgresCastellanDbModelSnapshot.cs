@@ -852,6 +852,46 @@ namespace Castellan.Storage.Migrations.Postgres
                     b.ToTable("domains", (string)null);
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.DownloadDelegationRow", b =>
+                {
+                    b.Property<string>("OrderId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("PinHash")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("OrderId");
+
+                    b.ToTable("download_delegations", (string)null);
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.EmailChallengeRow", b =>
                 {
                     b.Property<string>("Id")
@@ -902,6 +942,71 @@ namespace Castellan.Storage.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.ToTable("validation_email_challenges", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.GroupRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("DomainScope")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Domains")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("OrganizationScope")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Organizations")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UserAccess")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("UserIds")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "NormalizedName")
+                        .IsUnique();
+
+                    b.ToTable("ra_groups", (string)null);
                 });
 
             modelBuilder.Entity("Castellan.Storage.Entities.MembershipRow", b =>
@@ -971,6 +1076,70 @@ namespace Castellan.Storage.Migrations.Postgres
                     b.HasKey("AccountId", "Event");
 
                     b.ToTable("notification_templates", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.OrderDocumentContentRow", b =>
+                {
+                    b.Property<string>("DocumentId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("DocumentId");
+
+                    b.ToTable("order_document_contents", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.OrderDocumentRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UploadedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.ToTable("order_documents", (string)null);
                 });
 
             modelBuilder.Entity("Castellan.Storage.Entities.OrderLabelRow", b =>
@@ -1210,6 +1379,42 @@ namespace Castellan.Storage.Migrations.Postgres
                     b.HasIndex("SentAt", "NextAttemptAt");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.PriceListRow", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("ProductId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<long>("PricePerExtraSanMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("PricePerYearMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("SetBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("AccountId", "ProductId");
+
+                    b.HasIndex("ProductId");
+
+                    b.ToTable("sub_account_price_lists", (string)null);
                 });
 
             modelBuilder.Entity("Castellan.Storage.Entities.ProductRow", b =>
@@ -1811,6 +2016,24 @@ namespace Castellan.Storage.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.DownloadDelegationRow", b =>
+                {
+                    b.HasOne("Castellan.Storage.Entities.OrderRow", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.GroupRow", b =>
+                {
+                    b.HasOne("Castellan.Storage.Entities.AccountRow", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.MembershipRow", b =>
                 {
                     b.HasOne("Castellan.Storage.Entities.AccountRow", null)
@@ -1826,6 +2049,24 @@ namespace Castellan.Storage.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.OrderDocumentContentRow", b =>
+                {
+                    b.HasOne("Castellan.Storage.Entities.OrderDocumentRow", null)
+                        .WithOne()
+                        .HasForeignKey("Castellan.Storage.Entities.OrderDocumentContentRow", "DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.OrderDocumentRow", b =>
+                {
+                    b.HasOne("Castellan.Storage.Entities.OrderRow", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.OrderLabelRow", b =>
                 {
                     b.HasOne("Castellan.Storage.Entities.OrderRow", null)
@@ -1836,6 +2077,21 @@ namespace Castellan.Storage.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Castellan.Storage.Entities.OrderRow", b =>
+                {
+                    b.HasOne("Castellan.Storage.Entities.AccountRow", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Castellan.Storage.Entities.ProductRow", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.PriceListRow", b =>
                 {
                     b.HasOne("Castellan.Storage.Entities.AccountRow", null)
                         .WithMany()

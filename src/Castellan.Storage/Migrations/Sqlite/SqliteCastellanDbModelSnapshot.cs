@@ -845,6 +845,46 @@ namespace Castellan.Storage.Migrations.Sqlite
                     b.ToTable("domains", (string)null);
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.DownloadDelegationRow", b =>
+                {
+                    b.Property<string>("OrderId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PinHash")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrderId");
+
+                    b.ToTable("download_delegations", (string)null);
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.EmailChallengeRow", b =>
                 {
                     b.Property<string>("Id")
@@ -895,6 +935,71 @@ namespace Castellan.Storage.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("validation_email_challenges", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.GroupRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DomainScope")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Domains")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OrganizationScope")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Organizations")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserAccess")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "NormalizedName")
+                        .IsUnique();
+
+                    b.ToTable("ra_groups", (string)null);
                 });
 
             modelBuilder.Entity("Castellan.Storage.Entities.MembershipRow", b =>
@@ -964,6 +1069,70 @@ namespace Castellan.Storage.Migrations.Sqlite
                     b.HasKey("AccountId", "Event");
 
                     b.ToTable("notification_templates", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.OrderDocumentContentRow", b =>
+                {
+                    b.Property<string>("DocumentId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("DocumentId");
+
+                    b.ToTable("order_document_contents", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.OrderDocumentRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UploadedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.ToTable("order_documents", (string)null);
                 });
 
             modelBuilder.Entity("Castellan.Storage.Entities.OrderLabelRow", b =>
@@ -1203,6 +1372,42 @@ namespace Castellan.Storage.Migrations.Sqlite
                     b.HasIndex("SentAt", "NextAttemptAt");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.PriceListRow", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProductId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PricePerExtraSanMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PricePerYearMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SetBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId", "ProductId");
+
+                    b.HasIndex("ProductId");
+
+                    b.ToTable("sub_account_price_lists", (string)null);
                 });
 
             modelBuilder.Entity("Castellan.Storage.Entities.ProductRow", b =>
@@ -1802,6 +2007,24 @@ namespace Castellan.Storage.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.DownloadDelegationRow", b =>
+                {
+                    b.HasOne("Castellan.Storage.Entities.OrderRow", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.GroupRow", b =>
+                {
+                    b.HasOne("Castellan.Storage.Entities.AccountRow", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.MembershipRow", b =>
                 {
                     b.HasOne("Castellan.Storage.Entities.AccountRow", null)
@@ -1817,6 +2040,24 @@ namespace Castellan.Storage.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.OrderDocumentContentRow", b =>
+                {
+                    b.HasOne("Castellan.Storage.Entities.OrderDocumentRow", null)
+                        .WithOne()
+                        .HasForeignKey("Castellan.Storage.Entities.OrderDocumentContentRow", "DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.OrderDocumentRow", b =>
+                {
+                    b.HasOne("Castellan.Storage.Entities.OrderRow", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.OrderLabelRow", b =>
                 {
                     b.HasOne("Castellan.Storage.Entities.OrderRow", null)
@@ -1827,6 +2068,21 @@ namespace Castellan.Storage.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Castellan.Storage.Entities.OrderRow", b =>
+                {
+                    b.HasOne("Castellan.Storage.Entities.AccountRow", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Castellan.Storage.Entities.ProductRow", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.PriceListRow", b =>
                 {
                     b.HasOne("Castellan.Storage.Entities.AccountRow", null)
                         .WithMany()
