@@ -95,6 +95,7 @@ public static class CastellanHost
         ProductEndpoints.Map(api);
         OrderEndpoints.Map(api);
         OrderActionEndpoints.Map(api);
+        OrderValidationEndpoints.Map(api);
         CustomFieldEndpoints.Map(api);
         TrackingEndpoints.Map(app);
         SecurityEndpoints.Map(api);
