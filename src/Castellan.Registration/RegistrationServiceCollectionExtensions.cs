@@ -59,6 +59,8 @@ public static class RegistrationServiceCollectionExtensions
         services.AddSingleton<NotificationSettingsService>();
         services.AddSingleton<IMailTransport, SmtpTransport>();
         services.AddSingleton<OutboxDispatcher>();
+        // The VA's DCV emails go through the same outbox (replaces the VA's direct-SMTP fallback).
+        services.Replace(ServiceDescriptor.Singleton<Castellan.Validation.Contracts.IValidationMailer, OutboxValidationMailer>());
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddSingleton<RenewalReminders>();
         services.AddHostedService(sp => sp.GetRequiredService<RenewalReminders>());

@@ -70,6 +70,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IPriceListStore, PriceListStore>();
         services.AddSingleton<IOrderDocumentStore, OrderDocumentStore>();
         services.AddSingleton<IDownloadDelegationStore, DownloadDelegationStore>();
+        services.AddSingleton<IOrderValidationStore, OrderValidationStore>();
         services.AddSingleton<IValidationEvidenceStore, ValidationEvidenceStore>();
         services.AddSingleton<IEmailChallengeStore, EmailChallengeStore>();
         services.AddSingleton<IAccountCertificateStore, AccountCertificateStore>();

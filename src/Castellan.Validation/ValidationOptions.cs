@@ -36,8 +36,6 @@ public sealed class ValidationOptions
 
     /// <summary>How long an emailed random value works (BR allows 30 days; seed 003 says 24 hours).</summary>
     public TimeSpan EmailValueLifetime { get; set; } = TimeSpan.FromHours(24);
-
-    public SmtpOptions Smtp { get; set; } = new();
 }
 
 /// <summary>One remote network perspective (BR 3.2.2.9).</summary>
@@ -50,15 +48,4 @@ public sealed class PerspectiveOptions
 
     /// <summary>Local address HTTP and TLS connections of this perspective leave from (a distinct network path).</summary>
     public string? SourceAddress { get; set; }
-}
-
-/// <summary><c>Castellan:Validation:Smtp</c>: where the email methods' random values are sent from.</summary>
-public sealed class SmtpOptions
-{
-    public string Host { get; set; } = "localhost";
-    public int Port { get; set; } = 25;
-    public string From { get; set; } = "dcv@localhost";
-
-    /// <summary>STARTTLS when the server offers it; tests use a plain loopback sink.</summary>
-    public bool UseStartTls { get; set; }
 }

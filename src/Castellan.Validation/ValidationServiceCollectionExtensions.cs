@@ -26,7 +26,9 @@ public static class ValidationServiceCollectionExtensions
         services.AddSingleton<IHostResolver>(sp => sp.GetRequiredService<PerspectiveSet>().Primary.Dns);
         services.AddSingleton<HttpChecker>();
         services.AddSingleton<TlsAlpnChecker>();
-        services.AddSingleton<EmailSender>();
+        // One SMTP configuration: the fallback reads Castellan:Smtp; the RA replaces it with its outbox.
+        services.AddOptions<DirectSmtpOptions>().BindConfiguration("Castellan:Smtp");
+        services.TryAddSingleton<IValidationMailer, DirectSmtpMailer>();
         services.TryAddSingleton<InMemoryValidationStores>();
         services.TryAddSingleton<IValidationEvidenceStore>(sp => sp.GetRequiredService<InMemoryValidationStores>());
         services.TryAddSingleton<IEmailChallengeStore>(sp => sp.GetRequiredService<InMemoryValidationStores>());

@@ -37,6 +37,12 @@ public sealed record Product(
     DateTimeOffset CreatedAt)
 {
     public bool BuiltIn => AccountId is null;
+
+    /// <summary>
+    /// Whether orders need domain control validation of their DNS and IP names (docs/flows/orders.md "Domain control");
+    /// null takes it from the profile (<see cref="Orders.Validation.DomainValidationRule"/>).
+    /// </summary>
+    public bool? RequiresDomainValidation { get; init; }
 }
 
 /// <summary>Product storage, implemented by Castellan.Storage.</summary>

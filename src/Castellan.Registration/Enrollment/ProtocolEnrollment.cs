@@ -8,6 +8,7 @@ using Castellan.Authority.Issuance;
 using Castellan.Authority.Revocation;
 using Castellan.Registration.Contracts;
 using Castellan.Registration.Orders;
+using Castellan.Registration.Orders.Validation;
 using Castellan.Registration.Roles;
 
 namespace Castellan.Registration.Enrollment;
@@ -24,7 +25,8 @@ public sealed class ProtocolEnrollment(
     IssueCertificate issuer,
     RevokeCertificate revoker,
     ICertificateStore certificates,
-    CaDirectory cas)
+    CaDirectory cas,
+    OrderDomainValidation dcv)
 {
     /// <summary>The EAB-bound protocol account may request and, having been bound by someone allowed to, needs no approval.</summary>
     private static readonly IReadOnlySet<Permission> BoundPermissions = new HashSet<Permission>
@@ -40,6 +42,10 @@ public sealed class ProtocolEnrollment(
         var product = await ProductAsync(r.ProductId, ct);
         if (product is null) return new NotFound("product", $"product '{r.ProductId}' does not exist");
         if (r.Binding is { } binding) return await PlaceOrderAsync(r, binding, ct);
+
+        // The protocol proved the names (ACME authorizations); CAA is still checked right before signing for products
+        // that need it (BR 3.2.2.8). A bound request is an RA order and gets the same check in OrderService.
+        if (await dcv.RequiredAsync(product, ct) && await dcv.CheckCaaAsync(ProtocolNames(r.Sans), ct) is { } caa) return caa;
 
         var issued = await issuer.FromCsrAsync(new IssuanceRequest
         {
@@ -84,6 +90,10 @@ public sealed class ProtocolEnrollment(
         var chain = await cas.ChainAsync(c.CaId, ct);
         return new ProtocolCertificate(c.Serial.Hex, c.CaId, c.NotBefore, c.NotAfter, c.Der, Pem(c.Der) + ChainPem(c.CaId, chain), order.Id);
     }
+
+    private static IEnumerable<Castellan.Validation.Contracts.Identifier> ProtocolNames(IReadOnlyList<string> sans) =>
+        sans.Where(s => s.StartsWith("dns:", StringComparison.OrdinalIgnoreCase))
+            .Select(s => new Castellan.Validation.Contracts.Identifier(Castellan.Validation.Contracts.IdentifierType.Dns, s[4..].ToLowerInvariant()));
 
     /// <summary>Products change rarely; a short cache keeps the hot path to one read per minute.</summary>
     private async Task<Product?> ProductAsync(string id, CancellationToken ct)

@@ -12,7 +12,7 @@ public sealed record DecisionRequest(string? Decision, string? Reason);
 /// submits its decision and gets the outcome in the same response. Both need OrdersApprove; the operator's catalogue
 /// (built-in products) is vetted by operator staff only, an account's private products by its own approvers too.
 /// </summary>
-public sealed class FulfilOrder(OrderService orders, IProductStore products)
+public sealed class FulfilOrder(OrderService orders, IProductStore products, Validation.OrderDomainValidation dcv)
 {
     public async Task<Result<Order>> FulfilAsync(Caller caller, string id, RequestOrigin origin, CancellationToken ct)
     {
@@ -21,6 +21,7 @@ public sealed class FulfilOrder(OrderService orders, IProductStore products)
         var (order, product) = found.Value;
         if (product.ApprovalMode == ApprovalMode.Automatic) return new Conflict($"product '{product.Id}' issues automatically; there is nothing to fulfil by hand");
         if (Ready(order) is { } notReady) return notReady;
+        if (await DomainControlAsync(order, product, ct) is { } pending) return pending;
         await orders.AuditAsync(caller.Actor, "order.fulfilment-started", order, order.Status, order.Status, origin, new { mode = ProductsName(product) });
         return await orders.IssueAcceptedAsync(order, product, caller.Actor, origin, ct);
     }
@@ -47,7 +48,16 @@ public sealed class FulfilOrder(OrderService orders, IProductStore products)
             order = approved.Value;
         }
         if (Ready(order) is { } notReady) return notReady;
+        if (await DomainControlAsync(order, product, ct) is { } pending) return pending;
         return await orders.IssueAcceptedAsync(order, product, caller.Actor, origin, ct);
+    }
+
+    /// <summary>An approver cannot fulfil before every name's domain control is validated (docs/flows/orders.md).</summary>
+    private async Task<CastellanError?> DomainControlAsync(Order order, Product product, CancellationToken ct)
+    {
+        var pending = await dcv.PendingAsync(order, product, ct);
+        if (pending.IsError) return pending.Error;
+        return pending.Value.Count > 0 ? new DomainControlPending(order.Id, pending.Value) : null;
     }
 
     private async Task<Result<(Order Order, Product Product)>> FindAsync(Caller caller, string id, CancellationToken ct)

@@ -8,6 +8,8 @@ public static class OrderActionsServiceCollectionExtensions
     /// <summary>The order actions beside <see cref="OrderService"/>: fulfilment, reissue, renewal, SAN changes, revocation, tracking, edits, search, custom fields.</summary>
     public static IServiceCollection AddOrderActions(this IServiceCollection services)
     {
+        services.AddSingleton<Validation.OrderDomainValidation>();
+        services.AddSingleton<Validation.VerifyOrderDomain>();
         services.AddSingleton<FulfilOrder>();
         services.AddSingleton<ReissueOrder>();
         services.AddSingleton<RenewOrder>();

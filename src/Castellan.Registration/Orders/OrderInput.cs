@@ -30,6 +30,9 @@ public sealed record PlaceOrderRequest(
     /// <summary>Reporting tags with values (name and value).</summary>
     public IReadOnlyList<ReportingTag>? Tags { get; init; }
 
+    /// <summary>How the order's names prove domain control when they need to (dns-txt by default; docs/flows/orders.md).</summary>
+    public string? ValidationMethod { get; init; }
+
     /// <summary>Set by the RA for a renewal (never read from a request body): which order this one renews.</summary>
     internal string? RenewalOf { get; init; }
 }

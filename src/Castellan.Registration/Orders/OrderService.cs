@@ -35,7 +35,8 @@ public sealed class OrderService(
     Notifications.OrderNotifications notices,
     IDomainStore domains,
     Groups.OrderGroups orderGroups,
-    Products.SubAccountPricing subAccountPricing)
+    Products.SubAccountPricing subAccountPricing,
+    Validation.OrderDomainValidation dcv)
 {
     private static readonly OrderStatus[] CsrAccepted = [OrderStatus.OnHold, OrderStatus.PendingApproval, OrderStatus.PendingParentApproval, OrderStatus.Accepted];
 
@@ -82,6 +83,8 @@ public sealed class OrderService(
         // Subscription coverage, custom fields (field-level errors) and named tags: also before any money moves.
         var extras = await PlacementExtras.CheckAsync(customFields, accountId, r, days, ct);
         if (extras.IsError) return extras.Error;
+        var dcvMethod = Validation.OrderDomainValidation.ParseMethod(r.ValidationMethod);
+        if (dcvMethod.IsError) return dcvMethod.Error;
 
         // The price covers the names on the order, or the CSR's when the order names none (seed 003: extra SANs are priced).
         // Issue 3 item 7: a partner's price list for this sub-account overrides the catalogue price.
@@ -120,7 +123,9 @@ public sealed class OrderService(
         }
         await AuditAsync(caller.Actor, "order.placed", order, null, order.Status, origin, new { product = product.Id, price = order.PriceMinor, currency = order.Currency, debit = order.DebitJournalId, draft = r.SaveAsDraft });
 
-        // 7. An accepted order with a CSR is issued at once when its product says so.
+        // 7. Domain control (names of a product that needs it): covered by earlier proof, or a challenge per name.
+        //    An accepted order with a CSR and every name valid is issued at once when its product says so.
+        if (!r.SaveAsDraft) await dcv.PrepareAsync(order, product, dcvMethod.Value, ct);
         return new OrderOutcome(await IssueIfReadyAsync(order, product, caller.Actor, origin, ct));
     }
 
@@ -348,7 +353,10 @@ public sealed class OrderService(
     /// </summary>
     internal async Task<Order> IssueIfReadyAsync(Order order, Product product, string actor, RequestOrigin origin, CancellationToken ct)
     {
+        if (order.Status is not (OrderStatus.Accepted or OrderStatus.PendingApproval or OrderStatus.PendingParentApproval)) return order;
+        var pending = await dcv.PendingAsync(order, product, ct); // creates the per-name challenges once the names are known
         if (order.Status != OrderStatus.Accepted || order.Csr is null || product.ApprovalMode != ApprovalMode.Automatic) return order;
+        if (pending.IsError || pending.Value.Count > 0) return order; // waits for POST /orders/{id}/validations/{name}/verify
         return await IssueAcceptedAsync(order, product, actor, origin, ct);
     }
 
@@ -358,6 +366,15 @@ public sealed class OrderService(
     /// </summary>
     internal async Task<Order> IssueAcceptedAsync(Order order, Product product, string actor, RequestOrigin origin, CancellationToken ct)
     {
+        // Domain control of every name, then CAA right before signing (BR 3.2.2.8); a refusal leaves the order
+        // Accepted (payable, cancellable, refundable) with the reason, audited.
+        if (await Validation.IssuanceChecks.BlockedAsync(dcv, order, product, ct) is { } blocked)
+        {
+            await orders.TransitionAsync(order.Id, new OrderChange(OrderStatus.Accepted, OrderStatus.Accepted, clock.GetUtcNow()) { StatusReason = blocked.Detail }, ct);
+            var held = order with { StatusReason = blocked.Detail };
+            await AuditAsync(actor, blocked is DomainControlPending ? "order.domain-validation-pending" : "order.caa-refused", held, order.Status, held.Status, origin, new { reason = blocked.Detail });
+            return held;
+        }
         if (!await orders.TransitionAsync(order.Id, new OrderChange(OrderStatus.Accepted, OrderStatus.InProgress, clock.GetUtcNow()), ct))
             return await orders.GetAsync(order.Id, ct) ?? order;
         var request = new IssuanceRequest

@@ -19,7 +19,11 @@ public sealed record CreateProductRequest(
     string? ApprovalMode,
     string? ApprovalCriteria,
     int? SansIncluded,
-    long? PricePerExtraSanMinor);
+    long? PricePerExtraSanMinor)
+{
+    /// <summary>"required", "not-required" or null (from the profile); see <see cref="Orders.Validation.DomainValidationRule"/>.</summary>
+    public string? DomainValidation { get; init; }
+}
 
 /// <summary>The product catalogue: the operator's built-in products and each account's private products.</summary>
 public sealed class ProductService(IProductStore products, IAccountStore accounts, ProfileCatalog profiles, CaDirectory cas, IAuditLog audit, TimeProvider clock)
@@ -107,7 +111,10 @@ public sealed class ProductService(IProductStore products, IAccountStore account
         if (included < 0 || included > profile.Value.MaxSans) return new PolicyViolation("product.sans", $"'sansIncluded' must be 0 to {profile.Value.MaxSans}");
         var extra = r.PricePerExtraSanMinor ?? 0;
         if (extra < 0) return new MalformedInput("'pricePerExtraSanMinor' cannot be negative");
+        var issuer = string.IsNullOrEmpty(r.IssuerId) ? null : await cas.FindAsync(r.IssuerId, ct);
+        var dcv = Orders.Validation.DomainValidationRule.ForNewProduct(r.DomainValidation, profile.Value, issuer?.Record);
+        if (dcv.IsError) return dcv.Error;
         return new Product(Ids.New("prd"), accountId, name.Value, profile.Value.Id, string.IsNullOrEmpty(r.IssuerId) ? null : r.IssuerId, days, price, currency!,
-            r.AutoApprove, mode.Value, criteria, included, extra, clock.GetUtcNow());
+            r.AutoApprove, mode.Value, criteria, included, extra, clock.GetUtcNow()) { RequiresDomainValidation = dcv.Value };
     }
 }

@@ -97,6 +97,7 @@ public static class CastellanHost
         ProductEndpoints.Map(api);
         OrderEndpoints.Map(api);
         OrderActionEndpoints.Map(api);
+        OrderValidationEndpoints.Map(api);
         CustomFieldEndpoints.Map(api);
         GroupEndpoints.Map(api);
         PriceListEndpoints.Map(api);

@@ -16,7 +16,7 @@ namespace Castellan.Validation.Email;
 /// </summary>
 internal sealed class EmailValidation(
     IEmailChallengeStore challenges,
-    EmailSender sender,
+    IValidationMailer mailer,
     PerspectiveSet perspectives,
     IOptions<ValidationOptions> options,
     TimeProvider time) : IEmailValidation
@@ -109,7 +109,7 @@ internal sealed class EmailValidation(
             """;
         try
         {
-            await sender.SendAsync(challenge.Recipients, $"Domain control validation for {challenge.Identifier.BaseName}", body, ct);
+            await mailer.SendAsync(new ValidationMail(challenge.Recipients, $"Domain control validation for {challenge.Identifier.BaseName}", body, challenge.AccountId), ct);
             return null;
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or MailKit.ProtocolException or MailKit.Net.Smtp.SmtpCommandException or OperationCanceledException && !ct.IsCancellationRequested)

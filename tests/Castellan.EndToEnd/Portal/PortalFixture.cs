@@ -100,7 +100,9 @@ public sealed class PortalFixture : IAsyncLifetime
         request.Headers.Add("Idempotency-Key", "e2e-" + Guid.NewGuid().ToString("N"));
         using (var credited = await Server.Client.SendAsync(request)) await RegistrationServer.Json(credited, 201);
         var admin = await Server.Get<IUserStore>().GetAsync(adminId, CancellationToken.None);
-        return new Tenant(account, admin!.Email, Server.KeyClient(await Server.NewKeyAsync(account, adminId)));
+        var tenant = new Tenant(account, admin!.Email, Server.KeyClient(await Server.NewKeyAsync(account, adminId)));
+        await Server.ValidateDomainAsync(tenant.Admin); // tls-server orders need domain control of their example.com names
+        return tenant;
     }
 }
 

@@ -19,6 +19,8 @@ public class AcmeServer : RegistrationServer, IAsyncLifetime
     public string DefaultDirectory => BaseUrl + "/acme/directory";
     public string EabDirectory => BaseUrl + "/acme/eab/directory";
 
+    protected override string? DcvZone => null; // its own peers
+
     protected override IReadOnlyList<string> ExtraArguments =>
     [
         "--Castellan:Acme:ProductId", "prd_mtls",

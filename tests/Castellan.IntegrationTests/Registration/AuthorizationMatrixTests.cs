@@ -54,6 +54,7 @@ public abstract class AuthorizationMatrixTests<TServer>(TServer server, ITestOut
         foreach (var (t, admin) in new[] { (ownTenant, ownAdmin), (otherTenant, otherAdmin) })
         {
             var adminKey = server.KeyClient(await server.NewKeyAsync(t.AccountId, admin));
+            await server.ValidateDomainAsync(adminKey); // tls-server orders below need domain control of m.example.com
             var csr = File.ReadAllText(await Castellan.IntegrationTests.Support.Tools.NewCsrAsync(Castellan.IntegrationTests.Support.TestPaths.NewDirectory("matrix"), "ec:P-256", "/CN=m.example.com", "DNS:m.example.com"));
             orderSetup[t.AccountId] = new TenantOrders(adminKey, await ProductAsync(adminKey, t.AccountId, "manual"), await ProductAsync(adminKey, t.AccountId, "api"), csr);
         }

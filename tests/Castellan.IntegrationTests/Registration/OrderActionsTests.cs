@@ -362,7 +362,10 @@ public abstract class OrderActionsTests<TServer>(TServer server) : IClassFixture
         request.Headers.Add("Idempotency-Key", NewKey());
         using var credited = await server.Client.SendAsync(request);
         await Json(credited, 201);
-        return new Tenant(account, admin, server.KeyClient(await server.NewKeyAsync(account, admin)));
+        var tenant = new Tenant(account, admin, server.KeyClient(await server.NewKeyAsync(account, admin)));
+        // tls-server orders need domain control: the tenant proves example.com (and so its subdomains) once, through the real VA and BIND.
+        await server.ValidateDomainAsync(tenant.Admin);
+        return tenant;
     }
 
     private static string NewKey() => "key-" + Guid.NewGuid().ToString("N");

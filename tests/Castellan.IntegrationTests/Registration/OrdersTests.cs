@@ -364,7 +364,10 @@ public abstract class OrdersTests<TServer>(TServer server) : IClassFixture<TServ
             using var credited = await server.Client.SendAsync(request);
             await Json(credited, 201);
         }
-        return new Tenant(account, admin, server.KeyClient(await server.NewKeyAsync(account, admin)));
+        var tenant = new Tenant(account, admin, server.KeyClient(await server.NewKeyAsync(account, admin)));
+        // tls-server orders need domain control: the tenant proves example.com (and so its subdomains) once, through the real VA and BIND.
+        await server.ValidateDomainAsync(tenant.Admin);
+        return tenant;
     }
 
     private static string NewKey() => "key-" + Guid.NewGuid().ToString("N");

@@ -18,12 +18,58 @@ public class RegistrationServer : CastellanServer
         ? ["--Castellan:Storage:Provider", "postgres", "--Castellan:Storage:ConnectionString", await TestDatabases.CreateAsync()]
         : ["--Castellan:Storage:Provider", "sqlite"];
 
+    /// <summary>This CA's CAA issuer domain in the tests (<c>Castellan:Validation:CaaIdentities</c>).</summary>
+    public const string CaaIdentity = "castellan.test";
+
+    /// <summary>
+    /// The zone a real BIND serves for domain control and CAA (docs/flows/orders.md "Domain control"): "com", so the
+    /// tests' example.com names resolve, can be proven through TSIG-signed updates, and CAA climbing ends at an
+    /// authoritative answer (the apex names this CA). Null: no DNS (the validation authority uses nothing else).
+    /// </summary>
+    protected virtual string? DcvZone => "com";
+
+    public BindDnsServer? DcvDns { get; private set; }
+
+    /// <summary>More zone-file lines for <see cref="DcvZone"/>.</summary>
+    protected virtual string[] DcvRecords => [];
+
     /// <summary>Reissue grace of 2 s, checked every 0.5 s, so supersession is observable within a test.</summary>
     protected override IReadOnlyList<string> ExtraArguments =>
     [
         "--Castellan:Network:TrustedProxies:0", "127.0.0.1",
         "--Castellan:Registration:ReissueGracePeriod", "00:00:02", "--Castellan:Registration:SupersessionCheckInterval", "00:00:00.500",
+        .. DcvDns is null ? Array.Empty<string>() :
+        [
+            "--Castellan:Validation:DnsResolvers:0", DcvDns.Endpoint, "--Castellan:Validation:CaaIdentities:0", CaaIdentity,
+            "--Castellan:Validation:AttemptTimeout", "00:00:03",
+        ],
     ];
+
+    protected override async Task BeforeStartAsync()
+    {
+        if (DcvZone is { } zone) DcvDns = await BindDnsServer.StartAsync(zone, [$"@ IN CAA 0 issue \"{CaaIdentity}\"", .. DcvRecords]);
+    }
+
+    protected override async ValueTask AfterStopAsync()
+    {
+        if (DcvDns is not null) await DcvDns.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Proves control of <paramref name="domain"/> for the client's account the way a customer does: adds it with
+    /// dns-txt through the API, publishes the value in BIND by a TSIG-signed update, and verifies it through the real
+    /// validation authority. Orders of that account for the domain and its subdomains then need no further DCV.
+    /// </summary>
+    public async Task ValidateDomainAsync(HttpClient admin, string domain = "example.com")
+    {
+        if (DcvDns is null) throw new InvalidOperationException("this server runs no DNS for domain validation");
+        using var added = await admin.PostAsJsonAsync("/api/v1/domains", new { name = domain, method = "dns-txt" });
+        var body = await Json(added, 201);
+        var challenge = body.GetProperty("challenge");
+        await DcvDns.AddAsync(challenge.GetProperty("location").GetString()!, "TXT", $"\"{challenge.GetProperty("value").GetString()}\"");
+        using var verified = await admin.PostAsJsonAsync($"/api/v1/domains/{body.GetProperty("id").GetString()}/verify", new { });
+        Assert.Equal("verified", (await Json(verified, 200)).GetProperty("status").GetString());
+    }
 
     public static string NewEmail(string prefix) => ($"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)] + "@example.com").ToLowerInvariant();
 

@@ -38,6 +38,8 @@ public class SecurityServer : RegistrationServer, IAsyncLifetime
 
     protected virtual Task StartMailAsync() => Task.Run(async () => Mail = await SmtpSink.StartAsync());
 
+    protected override string? DcvZone => null; // its own peers
+
     protected override IReadOnlyList<string> ExtraArguments =>
     [
         "--Castellan:Network:TrustedProxies:0", "10.9.9.9",

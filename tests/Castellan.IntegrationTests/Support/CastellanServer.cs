@@ -31,6 +31,11 @@ public abstract class CastellanServer : IAsyncLifetime
     /// <summary>Extra configuration arguments for subclasses (e.g. the PKCS#11 key store).</summary>
     protected virtual IReadOnlyList<string> ExtraArguments => [];
 
+    /// <summary>Peers a subclass starts before the server (its arguments may name them), and stops after it.</summary>
+    protected virtual Task BeforeStartAsync() => Task.CompletedTask;
+
+    protected virtual ValueTask AfterStopAsync() => ValueTask.CompletedTask;
+
     /// <summary>Extra host configuration for subclasses (e.g. a logging provider that captures every line).</summary>
     protected virtual void ConfigureHost(WebApplicationBuilder builder)
     {
@@ -38,6 +43,7 @@ public abstract class CastellanServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        await BeforeStartAsync();
         var args = new List<string>
         {
             "--urls", BaseUrl, "--data", DataDirectory, "--Castellan:Bootstrap:AdminApiKey", AdminKey,
@@ -61,6 +67,7 @@ public abstract class CastellanServer : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+        await AfterStopAsync();
     }
 
     public T Get<T>() where T : notnull => (T)Services.GetService(typeof(T))!;

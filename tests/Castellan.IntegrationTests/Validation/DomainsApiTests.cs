@@ -14,12 +14,15 @@ public sealed class DomainsServer : RegistrationServer, IAsyncLifetime
     public BindDnsServer Dns { get; private set; } = null!;
     public SmtpSink Smtp { get; private set; } = null!;
 
+    protected override string? DcvZone => null; // its own peers
+
     protected override IReadOnlyList<string> ExtraArguments =>
     [
         .. base.ExtraArguments,
         "--Castellan:Validation:DnsResolvers:0", Dns.Endpoint, "--Castellan:Validation:CaaIdentities:0", ValidationPeers.CaIdentity,
-        "--Castellan:Validation:Smtp:Host", "127.0.0.1", "--Castellan:Validation:Smtp:Port", Smtp.Port.ToString(),
-        "--Castellan:Validation:Smtp:From", "dcv@castellan.test",
+        // One SMTP configuration: the VA's emails go through the RA's outbox to the sink.
+        "--Castellan:Smtp:Host", "127.0.0.1", "--Castellan:Smtp:Port", Smtp.Port.ToString(), "--Castellan:Smtp:Security", "None",
+        "--Castellan:Smtp:From", "dcv@castellan.test", "--Castellan:Smtp:PollInterval", "00:00:00.200",
     ];
 
     async Task IAsyncLifetime.InitializeAsync()
@@ -34,6 +37,13 @@ public sealed class DomainsServer : RegistrationServer, IAsyncLifetime
         await DisposeAsync();
         await Dns.DisposeAsync();
         await Smtp.DisposeAsync();
+    }
+
+    /// <summary>Mail is delivered from the outbox to the sink here, so activation links are read from the sink.</summary>
+    public override async Task<string?> ActivationTokenAsync(string email)
+    {
+        var mail = await Smtp.WaitForAsync(email, m => SecurityServer.LinkIn(m) is not null);
+        return Regex.Match(SecurityServer.LinkIn(mail)!, @"token=([A-Za-z0-9_-]+)").Groups[1].Value;
     }
 }
 

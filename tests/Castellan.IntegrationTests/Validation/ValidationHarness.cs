@@ -32,7 +32,9 @@ public sealed class ValidationHarness : IAsyncDisposable
     {
         var dir = TestPaths.NewDirectory("va");
         var settings = new Dictionary<string, string?> { ["Castellan:Storage:Provider"] = "sqlite", ["Castellan:Validation:AttemptTimeout"] = "00:00:02" };
-        foreach (var (k, v) in validation) settings["Castellan:Validation:" + k] = v;
+        // SMTP keys are the installation's one mail configuration (Castellan:Smtp), read by the VA's direct fallback here.
+        foreach (var (k, v) in validation) settings[k.StartsWith("Smtp:", StringComparison.Ordinal) ? "Castellan:" + k : "Castellan:Validation:" + k] = v;
+        if (validation.ContainsKey("Smtp:Host")) settings["Castellan:Smtp:Security"] = "None";
         var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         // A fixed start inside the 200-day reuse period, so a test can walk to the end of the window without the
         // SC-081v3 schedule shortening it on the way (2027-03-15).

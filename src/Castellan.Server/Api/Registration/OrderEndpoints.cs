@@ -36,8 +36,8 @@ internal static class OrderEndpoints
         }).RequirePermission(Permission.OrdersViewOwn)
           .WithSummary("Orders, newest first; filter by account, status, product, from/to (creation date), domain, group, tag (name or name:value), field (name:value); page and pageSize");
 
-        g.MapGet("/{id}", async (string id, HttpContext http, OrderService orders, CancellationToken ct) =>
-            Reply(await orders.GetAsync(http.Caller(), id, ct)))
+        g.MapGet("/{id}", async (string id, HttpContext http, OrderService orders, Castellan.Registration.Orders.Validation.OrderDomainValidation dcv, CancellationToken ct) =>
+            await OrderValidationEndpoints.ReplyAsync(await orders.GetAsync(http.Caller(), id, ct), dcv, ct))
             .RequirePermission(Permission.OrdersViewOwn).WithSummary("One order, if the caller sees it");
 
         g.MapPost("/{id}/place", async (string id, HttpContext http, OrderService orders, CancellationToken ct) =>

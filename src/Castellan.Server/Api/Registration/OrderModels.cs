@@ -7,8 +7,14 @@ namespace Castellan.Server.Api.Registration;
 public sealed record ProductView(string Id, string? AccountId, bool BuiltIn, string Name, string ProfileId, string? IssuerId, int ValidityDays,
     long PricePerYearMinor, string Currency, bool AutoApprove, string ApprovalMode, string? ApprovalCriteria, int SansIncluded, long PricePerExtraSanMinor)
 {
+    /// <summary>"required", "not-required", or null when it follows the profile (docs/flows/orders.md "Domain control").</summary>
+    public string? DomainValidation { get; init; }
+
     public static ProductView From(Product p) => new(p.Id, p.AccountId, p.BuiltIn, p.Name, p.ProfileId, p.IssuerId, p.ValidityDays, p.PricePerYearMinor,
-        p.Currency, p.AutoApprove, ProductService.Name(p.ApprovalMode), p.ApprovalCriteria, p.SansIncluded, p.PricePerExtraSanMinor);
+        p.Currency, p.AutoApprove, ProductService.Name(p.ApprovalMode), p.ApprovalCriteria, p.SansIncluded, p.PricePerExtraSanMinor)
+    {
+        DomainValidation = p.RequiresDomainValidation switch { true => "required", false => "not-required", null => null },
+    };
 }
 
 /// <summary>An order as the API shows it: <c>status</c> is the stable code, <c>statusLabel</c> the seed's wording.</summary>
@@ -18,6 +24,9 @@ public sealed record OrderView(string Id, string AccountId, string? GroupId, str
     string Kind, string? OriginalOrderId, string? ReissueReason, int CoverageYears, DateTimeOffset? CoverageEndsAt, IReadOnlyDictionary<string, string> CustomFields,
     IReadOnlyList<ReportingTag> Tags, string? SupersedesSerial, DateTimeOffset? SupersedesDueAt)
 {
+    /// <summary>Domain control of the order's names; shown by GET /orders/{id} and the validation actions.</summary>
+    public DomainValidationView? DomainValidation { get; init; }
+
     public static OrderView From(Order o) => new(o.Id, o.AccountId, o.GroupId, o.ProductId, OrderService.Code(o.Status), o.Status.Display(), o.Csr is not null,
         o.Sans, o.Subject, o.ValidityDays, o.Remarks, o.ReportingTags, o.AdditionalRecipients, o.PriceMinor, o.Currency, o.PlacedBy, o.DebitJournalId,
         o.CertificateSerial, o.StatusReason, o.CreatedAt, o.UpdatedAt, o.Kind.ToString().ToLowerInvariant(), o.OriginalOrderId, o.ReissueReason, o.CoverageYears,

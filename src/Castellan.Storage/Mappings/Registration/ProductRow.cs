@@ -25,6 +25,9 @@ public sealed class ProductRow
     public int SansIncluded { get; set; }
     public long PricePerExtraSanMinor { get; set; }
     public long CreatedAt { get; set; }
+
+    /// <summary>Null: from the profile (docs/flows/orders.md "Domain control").</summary>
+    public bool? RequiresDomainValidation { get; set; }
 }
 
 internal sealed class ProductRowConfiguration : IEntityTypeConfiguration<ProductRow>

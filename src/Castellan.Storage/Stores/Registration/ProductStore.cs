@@ -14,6 +14,7 @@ internal sealed class ProductStore(IDbContextFactory<CastellanDb> factory) : IPr
             Id = p.Id, AccountId = p.AccountId, Name = p.Name, ProfileId = p.ProfileId, IssuerId = p.IssuerId, ValidityDays = p.ValidityDays,
             PricePerYearMinor = p.PricePerYearMinor, Currency = p.Currency, AutoApprove = p.AutoApprove, ApprovalMode = p.ApprovalMode.ToString(),
             ApprovalCriteria = p.ApprovalCriteria, SansIncluded = p.SansIncluded, PricePerExtraSanMinor = p.PricePerExtraSanMinor, CreatedAt = Time.Ms(p.CreatedAt),
+            RequiresDomainValidation = p.RequiresDomainValidation,
         });
         try
         {
@@ -43,5 +44,5 @@ internal sealed class ProductStore(IDbContextFactory<CastellanDb> factory) : IPr
 
     private static Product FromRow(ProductRow r) => new(r.Id, r.AccountId, r.Name, r.ProfileId, r.IssuerId, r.ValidityDays, r.PricePerYearMinor, r.Currency,
         r.AutoApprove, Enum.TryParse<ApprovalMode>(r.ApprovalMode, out var mode) ? mode : ApprovalMode.Manual, r.ApprovalCriteria, r.SansIncluded,
-        r.PricePerExtraSanMinor, Time.At(r.CreatedAt));
+        r.PricePerExtraSanMinor, Time.At(r.CreatedAt)) { RequiresDomainValidation = r.RequiresDomainValidation };
 }

@@ -1,0 +1,63 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Castellan.Storage.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class OrderDomainValidation : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<bool>(
+                name: "RequiresDomainValidation",
+                table: "products",
+                type: "boolean",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "order_validations",
+                columns: table => new
+                {
+                    OrderId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Name = table.Column<string>(type: "character varying(253)", maxLength: 253, nullable: false),
+                    Position = table.Column<int>(type: "integer", nullable: false),
+                    Method = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Token = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    RandomValue = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    EmailChallengeId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    Recipients = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    ValueExpiresAt = table.Column<long>(type: "bigint", nullable: true),
+                    Source = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: true),
+                    EvidenceId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    ValidatedAt = table.Column<long>(type: "bigint", nullable: true),
+                    Reason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_order_validations", x => new { x.OrderId, x.Name });
+                    table.ForeignKey(
+                        name: "FK_order_validations_orders_OrderId",
+                        column: x => x.OrderId,
+                        principalTable: "orders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "order_validations");
+
+            migrationBuilder.DropColumn(
+                name: "RequiresDomainValidation",
+                table: "products");
+        }
+    }
+}
