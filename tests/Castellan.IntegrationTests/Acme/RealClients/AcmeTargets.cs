@@ -100,7 +100,7 @@ public class CastellanAcmeTarget : AcmeTarget
 
     protected override async Task<(string, string?, string)> StartServerAsync()
     {
-        _server = new AcmeCastellanServer([.. CastellanAcmeApi.ValidationArguments(HttpPort, TlsPort, Dns.Endpoint), .. AcmeArguments]);
+        _server = new AcmeCastellanServer([.. CastellanAcmeApi.ValidationArguments(HttpPort, TlsPort, Dns.Endpoint), .. CastellanAcmeApi.NoRateLimitArguments, .. AcmeArguments]);
         await _server.InitializeAsync();
         return (_server.BaseUrl + CastellanAcmeApi.DirectoryPath, null, await CastellanAcmeApi.RootPemAsync(_server.Client));
     }

@@ -16,8 +16,16 @@ public static class CastellanAcmeApi
     /// <summary>The issuer domain the CA recognises in CAA records (Castellan:Validation:CaaIdentities).</summary>
     public const string CaaIdentity = "castellan.test";
 
-    /// <summary>ASSUMED configuration key that makes the default directory require external account binding.</summary>
+    /// <summary>The configuration key that makes the default directory require external account binding (AcmeOptions).</summary>
     public static readonly string[] RequireEabArguments = ["--Castellan:Acme:RequireExternalAccountBinding", "true"];
+
+    /// <summary>Every client run registers a new account from 127.0.0.1 and every name is under acme.test: the per-address
+    /// and per-registered-domain limits (Castellan:Acme:RateLimits, 10 and 50 by default) would stop a full run.</summary>
+    public static readonly string[] NoRateLimitArguments =
+    [
+        "--Castellan:Acme:RateLimits:NewAccountsPerAddress:Limit", "0",
+        "--Castellan:Acme:RateLimits:CertificatesPerRegisteredDomain:Limit", "0",
+    ];
 
     /// <summary>The configuration that points the validation authority at the test's peers (issue 4 §5).</summary>
     public static string[] ValidationArguments(int httpPort, int tlsPort, string dnsResolver) =>
