@@ -19,6 +19,10 @@ public static class CastellanAcmeApi
     /// <summary>The configuration key that makes the default directory require external account binding (AcmeOptions).</summary>
     public static readonly string[] RequireEabArguments = ["--Castellan:Acme:RequireExternalAccountBinding", "true"];
 
+    /// <summary>The directory issues the private "mtls" product: the default, the public tls-server product, has the CA/B
+    /// Forum linter refuse internal names such as *.acme.test (cabf.br.internal-name), as a public CA must.</summary>
+    public static readonly string[] ProductArguments = ["--Castellan:Acme:ProductId", "prd_mtls"];
+
     /// <summary>Every client run registers a new account from 127.0.0.1 and every name is under acme.test: the per-address
     /// and per-registered-domain limits (Castellan:Acme:RateLimits, 10 and 50 by default) would stop a full run.</summary>
     public static readonly string[] NoRateLimitArguments =
@@ -48,9 +52,19 @@ public static class CastellanAcmeApi
         return body.GetProperty("id").GetString()!;
     }
 
-    /// <summary>ASSUMED: <c>POST /api/v1/accounts/{id}/eab-credentials</c> answers { keyId, hmacKey (base64url) }.</summary>
+    /// <summary>
+    /// <c>POST /api/v1/accounts/{id}/eab-credentials</c> answers 201 { keyId, hmacKey (base64url) } (AcmeApiEndpoints). Orders
+    /// of an EAB-bound ACME account are RA orders paid from the account, so the account is credited first.
+    /// </summary>
     public static async Task<EabCredentials> CreateEabAsync(HttpClient admin, string accountId)
     {
+        using var credit = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/billing/accounts/{accountId}/credits")
+        {
+            Content = JsonContent.Create(new { amountMinor = 1_000_000, currency = "USD", paymentReference = "acme real-client test" }),
+        };
+        credit.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        using (var credited = await admin.SendAsync(credit))
+            Assert.True(credited.IsSuccessStatusCode, $"wanted the account credited, got {(int)credited.StatusCode} {await credited.Content.ReadAsStringAsync()}");
         using var response = await admin.PostAsJsonAsync($"/api/v1/accounts/{accountId}/eab-credentials", new { });
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(response.IsSuccessStatusCode, $"wanted EAB credentials, got {(int)response.StatusCode} {body}");
