@@ -53,9 +53,7 @@ public sealed class AcmeSession : IDisposable
     /// <summary>Creates an account and one pending order for <paramref name="identifier"/> on the server at <paramref name="directoryUrl"/>.</summary>
     public static async Task<AcmeSession> CreateAsync(string directoryUrl, string? tlsCaFile, string identifier)
     {
-        var http = NewHttpClient(tlsCaFile);
-        var directory = JsonDocument.Parse(await http.GetStringAsync(directoryUrl)).RootElement.Clone();
-        var session = new AcmeSession(http, directory, ECDsa.Create(ECCurve.NamedCurves.nistP256));
+        var session = await OpenAsync(directoryUrl, tlsCaFile);
         using (var account = await session.PostAsync(session.Url("newAccount"), await session.Sign(session.Url("newAccount"), """{"termsOfServiceAgreed":true}""", useJwk: true)))
         {
             await EnsureAsync(account, "newAccount");
@@ -69,6 +67,14 @@ public sealed class AcmeSession : IDisposable
         session.AuthorizationUrl = body.GetProperty("authorizations")[0].GetString()!;
         session.FinalizeUrl = body.GetProperty("finalize").GetString()!;
         return session;
+    }
+
+    /// <summary>A fresh key and the directory, with no account yet (for newAccount requests of the test's own).</summary>
+    public static async Task<AcmeSession> OpenAsync(string directoryUrl, string? tlsCaFile)
+    {
+        var http = NewHttpClient(tlsCaFile);
+        var directory = JsonDocument.Parse(await http.GetStringAsync(directoryUrl)).RootElement.Clone();
+        return new AcmeSession(http, directory, ECDsa.Create(ECCurve.NamedCurves.nistP256));
     }
 
     public async Task<string> NonceAsync()

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Castellan.IntegrationTests.Registration;
 using Castellan.IntegrationTests.Support;
 
 namespace Castellan.IntegrationTests.Acme.RealClients;
@@ -103,7 +104,7 @@ public class CastellanAcmeTarget : AcmeTarget
     protected virtual IReadOnlyList<string> AcmeArguments => [];
 
     public override async Task<EabCredentials> NewEabAsync() =>
-        await CastellanAcmeApi.CreateEabAsync(Server.Client, await CastellanAcmeApi.CreateAccountAsync(Server.Client));
+        await CastellanAcmeApi.CreateEabAsync(Server.Client, await CastellanAcmeApi.CreateAccountAsync(_server!));
 
     public override Task<string> StatusAsync(string serialHex) => CastellanAcmeApi.CertificateStatusAsync(Server.Client, serialHex);
 
@@ -119,13 +120,10 @@ public class CastellanAcmeTarget : AcmeTarget
         if (_server is not null) await _server.DisposeAsync();
     }
 
-    private sealed class AcmeCastellanServer(IReadOnlyList<string> extra) : CastellanServer
+    /// <summary>SQLite; a <see cref="RegistrationServer"/> so the EAB target can create and activate RA accounts.</summary>
+    private sealed class AcmeCastellanServer(IReadOnlyList<string> extra) : RegistrationServer
     {
-        public override string StorageName => "sqlite";
-
-        protected override IReadOnlyList<string> ExtraArguments => extra;
-
-        protected override Task<IReadOnlyList<string>> StorageArgumentsAsync() => Task.FromResult<IReadOnlyList<string>>(["--Castellan:Storage:Provider", "sqlite"]);
+        protected override IReadOnlyList<string> ExtraArguments => [.. base.ExtraArguments, .. extra];
     }
 }
 

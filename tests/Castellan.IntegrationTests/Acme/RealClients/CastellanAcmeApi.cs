@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Castellan.IntegrationTests.Registration;
 using Castellan.IntegrationTests.Support;
 
 namespace Castellan.IntegrationTests.Acme.RealClients;
@@ -40,17 +41,9 @@ public static class CastellanAcmeApi
         "--Castellan:Validation:CaaIdentities:0", CaaIdentity,
     ];
 
-    /// <summary>An enterprise account, created by the operator (the existing REST API).</summary>
-    public static async Task<string> CreateAccountAsync(HttpClient admin)
-    {
-        using var created = await admin.PostAsJsonAsync("/api/v1/accounts", new
-        {
-            kind = "enterprise", name = $"acme {Guid.NewGuid():N}", administratorEmail = $"acme-{Guid.NewGuid():N}@example.test",
-        });
-        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(created.IsSuccessStatusCode, $"wanted the account created, got {(int)created.StatusCode} {body}");
-        return body.GetProperty("id").GetString()!;
-    }
+    /// <summary>An enterprise account created by the operator, its administrator activated: EAB credentials are only
+    /// issued for an active account (ExternalAccountBinding.CreateAsync answers 409 otherwise).</summary>
+    public static async Task<string> CreateAccountAsync(RegistrationServer server) => (await server.CreateAccountAsync("enterprise")).AccountId;
 
     /// <summary>
     /// <c>POST /api/v1/accounts/{id}/eab-credentials</c> answers 201 { keyId, hmacKey (base64url) } (AcmeApiEndpoints). Orders
