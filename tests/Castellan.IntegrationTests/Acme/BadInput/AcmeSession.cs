@@ -112,7 +112,12 @@ public sealed class AcmeSession : IDisposable
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        return await Http.PostAsync(url, content);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+        // A server may answer an oversized body with 413 before reading it and close the connection (Kestrel does); a
+        // client still writing then sees a broken pipe instead of the answer. Asking first (RFC 9110 §10.1.1) lets the
+        // server's refusal arrive before the body is sent.
+        if (body.Length > 64 * 1024) request.Headers.ExpectContinue = true;
+        return await Http.SendAsync(request);
     }
 
     public void Dispose()
