@@ -11,7 +11,13 @@ namespace Castellan.Protocols.Acme.Endpoints;
 /// <summary>The ACME resource objects (RFC 8555 §7.1.2-7.1.5) as JSON, and the response envelope around them.</summary>
 internal static class AcmeResponses
 {
-    private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+    // RFC 8555 §7.1: optional fields are absent, not null; clients parse "error": null as an error object (certbot's
+    // josepy fails with a TypeError). WhenWritingNull covers properties only, so dictionaries get their own converter.
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new WithoutNullsConverter() },
+    };
 
     public static IResult Object(object body, int status = 200, string? location = null, string? up = null, int? retryAfter = null) =>
         new JsonResult(body, status, location, up, retryAfter);
@@ -87,6 +93,25 @@ internal static class AcmeResponses
             if (up is not null) http.Response.Headers.Append("Link", $"<{up}>;rel=\"up\"");
             if (retryAfter is { } s) http.Response.Headers.RetryAfter = s.ToString(CultureInfo.InvariantCulture);
             return http.Response.WriteAsync(JsonSerializer.Serialize(body, Json), http.RequestAborted);
+        }
+    }
+
+    /// <summary>Writes a resource dictionary without its null members (see <see cref="Json"/>).</summary>
+    private sealed class WithoutNullsConverter : System.Text.Json.Serialization.JsonConverter<Dictionary<string, object?>>
+    {
+        public override Dictionary<string, object?> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            throw new NotSupportedException("ACME resources are only written");
+
+        public override void Write(Utf8JsonWriter writer, Dictionary<string, object?> value, JsonSerializerOptions options)
+        {
+            writer.WriteStartObject();
+            foreach (var (name, member) in value)
+            {
+                if (member is null) continue;
+                writer.WritePropertyName(name);
+                JsonSerializer.Serialize(writer, member, member.GetType(), options);
+            }
+            writer.WriteEndObject();
         }
     }
 }

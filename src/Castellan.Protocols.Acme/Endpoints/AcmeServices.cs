@@ -45,4 +45,8 @@ internal sealed class AcmeServices(
     public static string ValidationAccount(AcmeAccount a) => a.RaAccountId ?? "acme:" + a.Id;
 
     public static string NewId(string prefix) => prefix + Jws.Base64Url.Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(15));
+
+    /// <summary>RFC 8555 §8.3: a challenge token has at least 128 bits of entropy; certbot's acme library refuses fewer
+    /// than 16 bytes. 32 bytes, as Boulder, gives 43 base64url characters (the column holds 64).</summary>
+    public static string NewToken() => Jws.Base64Url.Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 }

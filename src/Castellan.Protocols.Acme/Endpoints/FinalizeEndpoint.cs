@@ -44,7 +44,7 @@ internal static class FinalizeEndpoint
         foreach (var name in order.Identifiers.Where(i => i.Type == IdentifierType.Dns))
         {
             var caa = await s.Va.CheckCaaAsync(name, ct);
-            if (caa.IsError) return AcmeProblems.Result(caa.Error);
+            if (caa.IsError) return AcmeProblems.Result(caa.Error is ValidationFailed { Kind: ValidationFailureKind.Dns } lookup ? new CaaUnverifiable(name, lookup.Detail) : caa.Error);
             if (!caa.Value.Permitted) return AcmeProblems.Result(new CaaForbids(name, $"CAA records for {caa.Value.RelevantDomain ?? name.Value} forbid issuance"));
         }
 

@@ -67,7 +67,7 @@ internal static class OrderEndpoints
             var reusable = await s.Va.FindReusableAsync(validationAccount, new Identifier(id.Type, id.BaseName), http.RequestAborted);
             var reuse = reusable is not null && (!id.IsWildcard || reusable.Method == ValidationMethod.Dns01);
             authzs.Add(new AcmeAuthorization(AcmeServices.NewId("az_"), orderId, account.Id, id, reuse ? AcmeStatus.Valid : AcmeStatus.Pending,
-                reuse ? reusable!.ReusableUntil : now + s.Options.AuthorizationLifetime, types, AcmeServices.NewId(""))
+                reuse ? reusable!.ReusableUntil : now + s.Options.AuthorizationLifetime, types, AcmeServices.NewToken())
             {
                 ValidatedAt = reuse ? reusable!.ValidatedAt : null,
             });

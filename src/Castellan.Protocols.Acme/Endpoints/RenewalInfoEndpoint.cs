@@ -22,7 +22,9 @@ internal static class RenewalInfoEndpoint
         DateTimeOffset start, end;
         string? explanation = null; // why the window moved; kept for a later explanationURL page
         var replacement = await s.Store.FindCaReplacementAsync(cert.CaId, http.RequestAborted);
-        if (cert.Revoked || (replacement is { } at && at >= cert.NotBefore))
+        // Compared with when the CA recorded the certificate, not NotBefore: NotBefore is backdated, and a replacement
+        // issued in the minute after the operator started would otherwise be told to renew again, for ever.
+        if (cert.Revoked || (replacement is { } at && at >= cert.RecordedAt))
         {
             start = now - TimeSpan.FromMinutes(1);
             end = now + TimeSpan.FromHours(1);

@@ -1,3 +1,5 @@
+using Castellan.Validation.Contracts;
+
 namespace Castellan.Protocols.Acme.Problems;
 
 /// <summary>
@@ -47,3 +49,11 @@ internal sealed record BadContentType(string Detail) : CastellanError(Detail);
 
 /// <summary>The JWS key is not one we accept (RFC 8555 §6.7 badPublicKey).</summary>
 internal sealed record BadPublicKey(string Detail) : CastellanError(Detail);
+
+/// <summary>
+/// The CAA record set of <paramref name="Name"/> could not be looked up: BR 3.2.2.8 makes that a refusal to issue, so
+/// the order gets RFC 8555's caa type, and the DNS failure itself is a dns subproblem for the identifier (§6.7.1), as
+/// Boulder reports it.
+/// </summary>
+internal sealed record CaaUnverifiable(Identifier Name, string LookupDetail)
+    : CastellanError($"CAA for {Name.Value} could not be checked, so the CA may not issue: {LookupDetail}");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Castellan.Protocols.Acme.Messages;
 using Castellan.Validation.Contracts;
 using Microsoft.AspNetCore.Http;
 
@@ -10,6 +11,9 @@ internal sealed record AcmeProblem(string Type, string Detail, int Status)
     public TimeSpan? RetryAfter { get; init; }
     public string? Location { get; init; }
     public IReadOnlyList<string>? Algorithms { get; init; }
+
+    /// <summary>RFC 8555 §6.7.1: per-identifier problems under this one.</summary>
+    public IReadOnlyList<Dictionary<string, object>>? Subproblems { get; init; }
 }
 
 /// <summary>The only ACME error mapping (STYLE.md §5): every failure an ACME client sees is decided here.</summary>
@@ -46,6 +50,10 @@ internal static class AcmeProblems
         BadContentType => new(Prefix + "malformed", e.Detail, 415),
         MalformedInput => new(Prefix + "malformed", e.Detail, 400),
         CaaForbids => new(Prefix + "caa", e.Detail, 403),
+        CaaUnverifiable u => new(Prefix + "caa", e.Detail, 403)
+        {
+            Subproblems = [new() { ["type"] = Prefix + "dns", ["detail"] = u.LookupDetail, ["identifier"] = new { type = AcmeIdentifiers.TypeName(u.Name), value = u.Name.Value } }],
+        },
         ValidationFailed v => new(Prefix + ValidationType(v.Kind), e.Detail, 400),
         // The RA or CA refused the request as given (profile, lint, name constraints, payment): the client cannot
         // fix it by retrying, and RFC 8555 has no closer type for a policy refusal at finalize.
@@ -70,7 +78,9 @@ internal static class AcmeProblems
     public static Dictionary<string, object> ToJson(CastellanError e)
     {
         var p = ToProblem(e);
-        return new() { ["type"] = p.Type, ["detail"] = p.Detail, ["status"] = p.Status };
+        var json = new Dictionary<string, object> { ["type"] = p.Type, ["detail"] = p.Detail, ["status"] = p.Status };
+        if (p.Subproblems is { } sub) json["subproblems"] = sub;
+        return json;
     }
 
     /// <summary>Writes application/problem+json with a fresh Replay-Nonce (RFC 8555 §6.5: badNonce carries one to retry with).</summary>
@@ -86,6 +96,7 @@ internal static class AcmeProblems
             if (p.Location is { } location) http.Response.Headers.Location = location;
             var body = new Dictionary<string, object> { ["type"] = p.Type, ["detail"] = p.Detail, ["status"] = p.Status };
             if (p.Algorithms is { } algs) body["algorithms"] = algs;
+            if (p.Subproblems is { } sub) body["subproblems"] = sub;
             await http.Response.WriteAsync(JsonSerializer.Serialize(body), http.RequestAborted);
         }
     }

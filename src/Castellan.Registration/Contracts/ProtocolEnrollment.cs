@@ -26,5 +26,8 @@ public sealed record ProtocolEnrollmentRequest(
 /// <summary>What a protocol hands back to its client: the leaf and its chain up to (excluding nothing) the root.</summary>
 public sealed record ProtocolCertificate(string Serial, string CaId, DateTimeOffset NotBefore, DateTimeOffset NotAfter, byte[] Der, string ChainPem, string? OrderId);
 
-/// <summary>The facts a protocol needs about an issued certificate (ACME revokeCert and renewalInfo).</summary>
-public sealed record ProtocolCertificateStatus(string Serial, string CaId, DateTimeOffset NotBefore, DateTimeOffset NotAfter, bool Revoked, byte[]? Der);
+/// <summary>
+/// The facts a protocol needs about an issued certificate (ACME revokeCert and renewalInfo). <paramref name="RecordedAt"/>
+/// is when the CA recorded it: unlike NotBefore it is not backdated, so "issued before a CA replacement started" holds.
+/// </summary>
+public sealed record ProtocolCertificateStatus(string Serial, string CaId, DateTimeOffset NotBefore, DateTimeOffset NotAfter, bool Revoked, byte[]? Der, DateTimeOffset RecordedAt);

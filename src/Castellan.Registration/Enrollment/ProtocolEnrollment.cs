@@ -62,7 +62,7 @@ public sealed class ProtocolEnrollment(
         if (!SerialNumber.TryParse(serialHex, out var serial)) return null;
         var c = await certificates.GetAsync(serial, ct);
         if (c is null || c.Status is CertificateStatus.Reserved or CertificateStatus.Abandoned) return null;
-        return new ProtocolCertificateStatus(c.Serial.Hex, c.CaId, c.NotBefore, c.NotAfter, c.Status is CertificateStatus.Revoked or CertificateStatus.OnHold, c.Der);
+        return new ProtocolCertificateStatus(c.Serial.Hex, c.CaId, c.NotBefore, c.NotAfter, c.Status is CertificateStatus.Revoked or CertificateStatus.OnHold, c.Der, c.RecordedAt);
     }
 
     /// <summary>Revokes through the CA's use case (CRL regenerated, OCSP re-signed, audited with the protocol actor).</summary>
@@ -72,7 +72,7 @@ public sealed class ProtocolEnrollment(
         var revoked = await revoker.RevokeAsync(serial, reason, actor, ct);
         if (revoked.IsError) return revoked.Error;
         var c = revoked.Value;
-        return new ProtocolCertificateStatus(c.Serial.Hex, c.CaId, c.NotBefore, c.NotAfter, true, c.Der);
+        return new ProtocolCertificateStatus(c.Serial.Hex, c.CaId, c.NotBefore, c.NotAfter, true, c.Der, c.RecordedAt);
     }
 
     private async Task<Result<ProtocolCertificate>> PlaceOrderAsync(ProtocolEnrollmentRequest r, ProtocolBinding binding, CancellationToken ct)

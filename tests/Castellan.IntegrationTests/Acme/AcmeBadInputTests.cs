@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 
 namespace Castellan.IntegrationTests.Acme;
@@ -104,73 +102,8 @@ public sealed class AcmeBadInputTests(AcmeServer server) : IClassFixture<AcmeSer
         Assert.Equal("ready", (await c.PostAsync(url, null)).Json.GetProperty("status").GetString());
     }
 
-    [Fact]
-    public async Task Thousands_of_mutated_JWS_messages_get_4xx_answers_never_a_5xx_in_bounded_time()
-    {
-        using var c = await server.ClientAsync();
-        var valid = AcmeTestClient.Sign(c.Url("newOrder"), """{"identifiers":[{"type":"dns","value":"fuzz.example.com"}]}""", await c.NonceAsync(), c.Key, c.Kid);
-        var seeds = new[]
-        {
-            valid,
-            AcmeTestClient.Sign(c.Url("newAccount"), """{"termsOfServiceAgreed":true}""", await c.NonceAsync(), c.Key, null),
-            AcmeTestClient.Sign(c.Url("revokeCert"), """{"certificate":"MIIB"}""", await c.NonceAsync(), c.Key, c.Kid),
-        };
-        var targets = new[] { c.Url("newOrder"), c.Url("newAccount"), c.Url("revokeCert"), c.Url("keyChange"), c.Kid! };
-        var random = new Random(4711);
-        var sw = Stopwatch.StartNew();
-        var statuses = new Dictionary<int, int>();
-        const int Count = 3000;
-        await Parallel.ForEachAsync(Enumerable.Range(0, Count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
-        {
-            string body;
-            int pick;
-            lock (random)
-            {
-                body = Mutate(seeds[random.Next(seeds.Length)], random);
-                pick = random.Next(targets.Length);
-            }
-            var r = await c.PostRawAsync(targets[pick], body);
-            Assert.True(r.Status < 500, $"{r} for {body}");
-            lock (statuses) statuses[r.Status] = statuses.GetValueOrDefault(r.Status) + 1;
-        });
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(90), $"took {sw.Elapsed}");
-        Console.WriteLine($"fuzz: {Count} messages in {sw.ElapsedMilliseconds} ms: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}x{s.Value}")));
-    }
-
-    /// <summary>Byte flips, truncation, duplication, and mutations inside the decoded protected header and payload.</summary>
-    private static string Mutate(string jws, Random r)
-    {
-        switch (r.Next(6))
-        {
-            case 0:
-            {
-                var b = Encoding.UTF8.GetBytes(jws);
-                for (var k = 0; k < 1 + r.Next(4); k++) b[r.Next(b.Length)] = (byte)r.Next(32, 127);
-                return Encoding.UTF8.GetString(b);
-            }
-            case 1:
-                return jws[..r.Next(jws.Length)];
-            case 2:
-                return jws + jws[..r.Next(jws.Length)];
-            default:
-            {
-                var d = JsonSerializer.Deserialize<Dictionary<string, string>>(jws)!;
-                var member = new[] { "protected", "payload", "signature" }[r.Next(3)];
-                var decoded = Encoding.UTF8.GetString(Decode(d[member]));
-                var chars = decoded.ToCharArray();
-                if (chars.Length > 0)
-                {
-                    for (var k = 0; k < 1 + r.Next(3); k++) chars[r.Next(chars.Length)] = Junk[r.Next(Junk.Length)];
-                }
-                d[member] = r.Next(4) == 0 ? "" : AcmeTestClient.B64(Encoding.UTF8.GetBytes(new string(chars)));
-                return JsonSerializer.Serialize(d);
-            }
-        }
-    }
-
-    private const string Junk = "{}[]\":,0aZ-_.\\ ";
-
-    private static byte[] Decode(string s) => Convert.FromBase64String(s.Replace('-', '+').Replace('_', '/') + new string('=', (4 - s.Length % 4) % 4));
+    // The mutated-JWS storm lives in BadInput/AcmeBadInputScenarios (19 kinds of mutation over every resource, keyChange
+    // included; every 4xx must be an ACME problem document and the account must still work afterwards).
 
     private static async Task<List<string>> OrdersOfAsync(AcmeTestClient c) =>
         (await c.PostAsync(c.Kid + "/orders", null)).Json.GetProperty("orders").EnumerateArray().Select(o => o.GetString()!).ToList();

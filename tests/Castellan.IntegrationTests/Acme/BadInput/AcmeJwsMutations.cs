@@ -30,6 +30,8 @@ public static class AcmeJwsMutations
         (s.Kid, false, null),
         (s.FinalizeUrl, false, """{"csr":"MIIBDjCBtQIBADAAMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE"}"""),
         (s.Url("revokeCert"), false, """{"certificate":"MIIBDjCBtQIBADAAMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE","reason":1}"""),
+        // RFC 8555 §7.3.5: the payload is itself a JWS; this one is not, so no mutation can change the account's key.
+        (s.Url("keyChange"), false, """{"protected":"e30","payload":"e30","signature":""}"""),
     ];
 
     /// <summary>A random bad request. <paramref name="freshNonce"/> is unused so far; <paramref name="usedNonce"/> was spent.</summary>

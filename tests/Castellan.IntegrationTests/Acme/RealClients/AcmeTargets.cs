@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Castellan.IntegrationTests.Registration;
 using Castellan.IntegrationTests.Support;
 
 namespace Castellan.IntegrationTests.Acme.RealClients;
@@ -13,11 +14,20 @@ public abstract class AcmeTarget : IAsyncLifetime
 {
     public const string Zone = "acme.test";
 
-    /// <summary>CAA records (RFC 8659) the CAA scenario relies on; the apex has none, so other names allow any CA.</summary>
+    /// <summary>
+    /// The zone BIND serves: the parent of <see cref="Zone"/>, because RFC 8659 CAA climbing asks up to the TLD, and an
+    /// authoritative-only server answers REFUSED for a name outside its zones, which a CA must treat as a refusal to
+    /// issue (BR 3.2.2.8). A production resolver is recursive and answers NXDOMAIN or NODATA there.
+    /// </summary>
+    public const string ServedZone = "test";
+
+    /// <summary>Records under <see cref="ServedZone"/>: every name in <see cref="Zone"/> is 127.0.0.1, plus the CAA records
+    /// (RFC 8659) the CAA scenario relies on; nothing else has CAA, so other names allow any CA.</summary>
     public static readonly string[] ZoneRecords =
     [
-        "caa-other IN A 127.0.0.1", $"caa-other IN CAA 0 issue \"other-ca.example\"", "www.caa-other IN A 127.0.0.1",
-        "caa-ours IN A 127.0.0.1", $"caa-ours IN CAA 0 issue \"{CastellanAcmeApi.CaaIdentity}\"", "www.caa-ours IN A 127.0.0.1",
+        "acme IN A 127.0.0.1", "*.acme IN A 127.0.0.1",
+        "caa-other.acme IN A 127.0.0.1", $"caa-other.acme IN CAA 0 issue \"other-ca.example\"", "www.caa-other.acme IN A 127.0.0.1",
+        "caa-ours.acme IN A 127.0.0.1", $"caa-ours.acme IN CAA 0 issue \"{CastellanAcmeApi.CaaIdentity}\"", "www.caa-ours.acme IN A 127.0.0.1",
     ];
 
     public BindDnsServer Dns { get; private set; } = null!;
@@ -53,7 +63,7 @@ public abstract class AcmeTarget : IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (!Enabled) return;
-        Dns = await BindDnsServer.StartAsync(Zone, ZoneRecords);
+        Dns = await BindDnsServer.StartAsync(ServedZone, ZoneRecords);
         (string Url, string? TlsCa, string RootPem) started;
         try
         {
@@ -94,13 +104,13 @@ public class CastellanAcmeTarget : AcmeTarget
     protected virtual IReadOnlyList<string> AcmeArguments => [];
 
     public override async Task<EabCredentials> NewEabAsync() =>
-        await CastellanAcmeApi.CreateEabAsync(Server.Client, await CastellanAcmeApi.CreateAccountAsync(Server.Client));
+        await CastellanAcmeApi.CreateEabAsync(Server.Client, await CastellanAcmeApi.CreateAccountAsync(_server!));
 
     public override Task<string> StatusAsync(string serialHex) => CastellanAcmeApi.CertificateStatusAsync(Server.Client, serialHex);
 
     protected override async Task<(string, string?, string)> StartServerAsync()
     {
-        _server = new AcmeCastellanServer([.. CastellanAcmeApi.ValidationArguments(HttpPort, TlsPort, Dns.Endpoint), .. AcmeArguments]);
+        _server = new AcmeCastellanServer([.. CastellanAcmeApi.ValidationArguments(HttpPort, TlsPort, Dns.Endpoint), .. CastellanAcmeApi.NoRateLimitArguments, .. CastellanAcmeApi.ProductArguments, .. AcmeArguments]);
         await _server.InitializeAsync();
         return (_server.BaseUrl + CastellanAcmeApi.DirectoryPath, null, await CastellanAcmeApi.RootPemAsync(_server.Client));
     }
@@ -110,13 +120,10 @@ public class CastellanAcmeTarget : AcmeTarget
         if (_server is not null) await _server.DisposeAsync();
     }
 
-    private sealed class AcmeCastellanServer(IReadOnlyList<string> extra) : CastellanServer
+    /// <summary>SQLite; a <see cref="RegistrationServer"/> so the EAB target can create and activate RA accounts.</summary>
+    private sealed class AcmeCastellanServer(IReadOnlyList<string> extra) : RegistrationServer
     {
-        public override string StorageName => "sqlite";
-
-        protected override IReadOnlyList<string> ExtraArguments => extra;
-
-        protected override Task<IReadOnlyList<string>> StorageArgumentsAsync() => Task.FromResult<IReadOnlyList<string>>(["--Castellan:Storage:Provider", "sqlite"]);
+        protected override IReadOnlyList<string> ExtraArguments => [.. base.ExtraArguments, .. extra];
     }
 }
 

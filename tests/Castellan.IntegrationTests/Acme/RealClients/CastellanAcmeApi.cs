@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Castellan.IntegrationTests.Registration;
 using Castellan.IntegrationTests.Support;
 
 namespace Castellan.IntegrationTests.Acme.RealClients;
@@ -16,8 +17,20 @@ public static class CastellanAcmeApi
     /// <summary>The issuer domain the CA recognises in CAA records (Castellan:Validation:CaaIdentities).</summary>
     public const string CaaIdentity = "castellan.test";
 
-    /// <summary>ASSUMED configuration key that makes the default directory require external account binding.</summary>
+    /// <summary>The configuration key that makes the default directory require external account binding (AcmeOptions).</summary>
     public static readonly string[] RequireEabArguments = ["--Castellan:Acme:RequireExternalAccountBinding", "true"];
+
+    /// <summary>The directory issues the private "mtls" product: the default, the public tls-server product, has the CA/B
+    /// Forum linter refuse internal names such as *.acme.test (cabf.br.internal-name), as a public CA must.</summary>
+    public static readonly string[] ProductArguments = ["--Castellan:Acme:ProductId", "prd_mtls"];
+
+    /// <summary>Every client run registers a new account from 127.0.0.1 and every name is under acme.test: the per-address
+    /// and per-registered-domain limits (Castellan:Acme:RateLimits, 10 and 50 by default) would stop a full run.</summary>
+    public static readonly string[] NoRateLimitArguments =
+    [
+        "--Castellan:Acme:RateLimits:NewAccountsPerAddress:Limit", "0",
+        "--Castellan:Acme:RateLimits:CertificatesPerRegisteredDomain:Limit", "0",
+    ];
 
     /// <summary>The configuration that points the validation authority at the test's peers (issue 4 §5).</summary>
     public static string[] ValidationArguments(int httpPort, int tlsPort, string dnsResolver) =>
@@ -28,21 +41,23 @@ public static class CastellanAcmeApi
         "--Castellan:Validation:CaaIdentities:0", CaaIdentity,
     ];
 
-    /// <summary>An enterprise account, created by the operator (the existing REST API).</summary>
-    public static async Task<string> CreateAccountAsync(HttpClient admin)
-    {
-        using var created = await admin.PostAsJsonAsync("/api/v1/accounts", new
-        {
-            kind = "enterprise", name = $"acme {Guid.NewGuid():N}", administratorEmail = $"acme-{Guid.NewGuid():N}@example.test",
-        });
-        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(created.IsSuccessStatusCode, $"wanted the account created, got {(int)created.StatusCode} {body}");
-        return body.GetProperty("id").GetString()!;
-    }
+    /// <summary>An enterprise account created by the operator, its administrator activated: EAB credentials are only
+    /// issued for an active account (ExternalAccountBinding.CreateAsync answers 409 otherwise).</summary>
+    public static async Task<string> CreateAccountAsync(RegistrationServer server) => (await server.CreateAccountAsync("enterprise")).AccountId;
 
-    /// <summary>ASSUMED: <c>POST /api/v1/accounts/{id}/eab-credentials</c> answers { keyId, hmacKey (base64url) }.</summary>
+    /// <summary>
+    /// <c>POST /api/v1/accounts/{id}/eab-credentials</c> answers 201 { keyId, hmacKey (base64url) } (AcmeApiEndpoints). Orders
+    /// of an EAB-bound ACME account are RA orders paid from the account, so the account is credited first.
+    /// </summary>
     public static async Task<EabCredentials> CreateEabAsync(HttpClient admin, string accountId)
     {
+        using var credit = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/billing/accounts/{accountId}/credits")
+        {
+            Content = JsonContent.Create(new { amountMinor = 1_000_000, currency = "USD", paymentReference = "acme real-client test" }),
+        };
+        credit.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        using (var credited = await admin.SendAsync(credit))
+            Assert.True(credited.IsSuccessStatusCode, $"wanted the account credited, got {(int)credited.StatusCode} {await credited.Content.ReadAsStringAsync()}");
         using var response = await admin.PostAsJsonAsync($"/api/v1/accounts/{accountId}/eab-credentials", new { });
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(response.IsSuccessStatusCode, $"wanted EAB credentials, got {(int)response.StatusCode} {body}");

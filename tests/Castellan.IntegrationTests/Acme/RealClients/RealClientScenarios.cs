@@ -88,6 +88,19 @@ public static class RealClientScenarios
         Assert.True(run.Output.Contains("externalAccountRequired", StringComparison.Ordinal) || run.Output.Contains("requires External Account Binding", StringComparison.Ordinal),
             $"wanted {target.Name} to require external account binding, got:\n{run.Output}");
         Assert.False(File.Exists(run.LeafFile), "no certificate may be issued without EAB");
+
+        // The server's own refusal, which lego never lets us see: a correct newAccount JWS without externalAccountBinding.
+        using var own = await BadInput.AcmeSession.OpenAsync(target.Endpoint.DirectoryUrl, target.Endpoint.TlsCaFile);
+        var newAccount = own.Url("newAccount");
+        using (var refused = await own.PostAsync(newAccount, await own.Sign(newAccount, """{"termsOfServiceAgreed":true}""", useJwk: true)))
+        {
+            var body = await refused.Content.ReadAsStringAsync();
+            Assert.True((int)refused.StatusCode is >= 400 and < 500 && body.Contains("urn:ietf:params:acme:error:externalAccountRequired", StringComparison.Ordinal),
+                $"wanted {target.Name} to answer externalAccountRequired, got {(int)refused.StatusCode} {body}");
+        }
+        // RFC 8555 §7.3.1: and no account was created for the key.
+        using var existing = await own.PostAsync(newAccount, await own.Sign(newAccount, """{"onlyReturnExisting":true}""", useJwk: true));
+        Assert.Contains("urn:ietf:params:acme:error:accountDoesNotExist", await existing.Content.ReadAsStringAsync());
     }
 
     /// <summary>RFC 8659: "caa-other" names another CA (the check climbs from www.caa-other to it); "caa-ours" names this CA.</summary>
