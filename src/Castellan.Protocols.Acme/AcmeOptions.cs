@@ -22,9 +22,6 @@ public sealed class AcmeOptions
 
     public string? Website { get; set; }
 
-    /// <summary>The CAA issuer domains advertised in the directory meta (RFC 8555 §9.7.6 caaIdentities).</summary>
-    public List<string> CaaIdentities { get; set; } = [];
-
     public TimeSpan OrderLifetime { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>How long a pending authorization may be answered.</summary>

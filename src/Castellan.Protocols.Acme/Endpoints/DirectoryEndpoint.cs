@@ -1,4 +1,7 @@
+using Castellan.Validation;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Castellan.Protocols.Acme.Endpoints;
 
@@ -17,7 +20,9 @@ internal static class DirectoryEndpoint
         };
         if (o.TermsOfService is { } tos) meta["termsOfService"] = tos;
         if (o.Website is { } site) meta["website"] = site;
-        if (o.CaaIdentities.Count > 0) meta["caaIdentities"] = o.CaaIdentities;
+        // One setting for one fact: the identities advertised are the ones the validation authority checks CAA against.
+        var caa = http.RequestServices.GetRequiredService<IOptions<ValidationOptions>>().Value.CaaIdentities;
+        if (caa.Count > 0) meta["caaIdentities"] = caa;
         return AcmeResponses.Object(new Dictionary<string, object?>
         {
             ["newNonce"] = u.NewNonce(d.Name),
