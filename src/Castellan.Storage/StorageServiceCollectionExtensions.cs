@@ -66,6 +66,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ICustomFieldStore, CustomFieldStore>();
         services.AddSingleton<Castellan.Protocols.Acme.Contracts.IAcmeStore, Stores.Protocols.AcmeStore>();
         services.AddSingleton<IDomainStore, DomainStore>();
+        services.AddSingleton<IEnrolmentStore, EnrolmentStore>();
         services.AddSingleton<IValidationEvidenceStore, ValidationEvidenceStore>();
         services.AddSingleton<IEmailChallengeStore, EmailChallengeStore>();
         services.AddSingleton<IAccountCertificateStore, AccountCertificateStore>();

@@ -37,6 +37,12 @@ internal static class ProblemResults
         CaaForbids e => Problem(403, "caa", "A CAA record forbids issuance by this CA", e.Detail),
         DomainRestricted e => Problem(422, "domain-restricted", "A domain in the request is restricted", e.Detail, "domain.restricted"),
         OrderKeyReused e => Problem(409, "idempotency-key-reused", "The idempotency key was used for another order", e.Detail),
+        // Seed 001 links: an unknown link says nothing more; a used or expired one is gone for good (RFC 9110 15.5.11).
+        EnrolmentLinkUnusable { State: LinkState.Used } e => Problem(410, "link-used", "The link was already used", e.Detail),
+        EnrolmentLinkUnusable { State: LinkState.Expired } e => Problem(410, "link-expired", "The link has expired", e.Detail),
+        EnrolmentLinkUnusable e => Problem(404, "not-found", "The link was not found", e.Detail),
+        EnrolmentFormInvalid e => Problem(422, "enrolment-form-invalid", "The enrolment form is invalid", e.Detail, errors: e.Errors),
+        CsvTooLarge e => Problem(413, "too-large", "The CSV is too large", e.Detail),
         Castellan.Registration.Access.AddressNotAllowed e => Problem(403, "address-not-allowed", "Not allowed from this address", e.Detail),
         _ => Problem(500, "internal", "Internal error", "The server could not complete the request."),
     };
