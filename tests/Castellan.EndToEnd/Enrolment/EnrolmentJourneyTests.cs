@@ -190,6 +190,36 @@ public sealed class EnrolmentJourneyTests(EnrolmentFixture fx) : IClassFixture<E
         await Expect(page.Locator("[data-testid=link-unusable]")).ToHaveAttributeAsync("data-state", "unknown");
     }
 
+    [Fact]
+    public async Task An_administrator_creates_a_policy_in_the_portal_and_a_missing_name_is_refused_by_its_field()
+    {
+        var page = await SignedInAsync();
+        await page.GotoAsync("/enrolment/policies");
+        await LiveAsync(page);
+        await Expect(page.Locator("[data-testid=policies-ready]")).ToBeAttachedAsync();
+        await page.Locator("[data-testid=policy-product]").ClickAsync();
+        await page.GetByText("S/MIME mailbox (smime-mailbox)").ClickAsync();
+        await page.Locator("#policy-hours").FillAsync("48");
+        await page.Locator("#create-policy").ClickAsync();
+        await Expect(page.GetByText("Give the policy a name")).ToBeVisibleAsync();
+        await Expect(page.Locator("#policy-hours")).ToHaveValueAsync("48");
+
+        var name = "Portal policy " + Guid.NewGuid().ToString("N")[..6];
+        await page.Locator("#policy-name").FillAsync(name);
+        await page.Locator("#create-policy").ClickAsync();
+        await Expect(page.Locator("[data-testid=action-done]")).ToHaveTextAsync($"Policy '{name}' created.");
+        await Expect(page.Locator("[data-testid=policy-name]").Filter(new LocatorFilterOptions { HasText = name })).ToHaveCountAsync(1);
+        await fx.ScreenshotAsync(page, "enrolment-policies");
+
+        // The REST API reports the policy the browser created, with the form's choices.
+        using var response = await fx.Admin.GetAsync("/api/v1/enrolment-policies");
+        var created = (await RegistrationServer.Json(response, 200)).EnumerateArray().Single(p => p.GetProperty("name").GetString() == name);
+        Assert.Equal("prd_smime", created.GetProperty("productId").GetString());
+        Assert.Equal(48, created.GetProperty("linkLifetimeHours").GetDouble());
+        Assert.Equal(["browser", "csr"], created.GetProperty("keySources").EnumerateArray().Select(k => k.GetString()));
+        Assert.Equal("manual", created.GetProperty("approval").GetString());
+    }
+
     private async Task<IPage> SignedInAsync()
     {
         var page = await fx.NewPageAsync();
