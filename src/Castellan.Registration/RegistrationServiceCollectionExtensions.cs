@@ -1,6 +1,7 @@
 using Castellan.Registration.Access;
 using Castellan.Registration.Accounts;
 using Castellan.Registration.Domains;
+using Castellan.Registration.Enrollment;
 using Castellan.Registration.Notifications;
 using Castellan.Registration.Orders;
 using Castellan.Registration.Products;
@@ -36,6 +37,7 @@ public static class RegistrationServiceCollectionExtensions
         services.AddSingleton<ReadDashboard>();
         services.AddOrderActions();
         services.AddSingleton<Enrollment.ProtocolEnrollment>();
+        services.AddInvitationEnrolment();
         services.AddSingleton<DomainService>();
         services.AddSingleton<PreviewOrder>();
         services.AddSingleton<Certificates.AccountCertificates>();

@@ -71,6 +71,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IOrderDocumentStore, OrderDocumentStore>();
         services.AddSingleton<IDownloadDelegationStore, DownloadDelegationStore>();
         services.AddSingleton<IOrderValidationStore, OrderValidationStore>();
+        services.AddSingleton<IEnrolmentStore, EnrolmentStore>();
         services.AddSingleton<IValidationEvidenceStore, ValidationEvidenceStore>();
         services.AddSingleton<IEmailChallengeStore, EmailChallengeStore>();
         services.AddSingleton<IAccountCertificateStore, AccountCertificateStore>();

@@ -13,6 +13,9 @@ public enum NotificationEvent
     CertificateRevoked,
     RenewalReminder,
     LowBalance,
+    EnrolmentInvitation,
+    EnrolmentApproved,
+    EnrolmentRejected,
 }
 
 /// <summary>An account's own text for one event: subject and plain text required, HTML optional (derived from the text when absent).</summary>

@@ -52,6 +52,16 @@ public static partial class Templates
         [NotificationEvent.LowBalance] = new("Low balance on {{accountName}}",
             "Hello {{name}},\n\nThe balance of {{accountName}} (account {{accountNumber}}) is {{balance}}, below {{threshold}}. Top it up to keep ordering.\n",
             [.. Common, "balance", "threshold"], []),
+        // Seed 001: the enrolment link, the activation (collection) link and a rejection, each to the invited address.
+        [NotificationEvent.EnrolmentInvitation] = new("Apply for your {{policy}} certificate",
+            "Hello {{name}},\n\nYou are invited to apply for a {{policy}} certificate. Complete the enrolment form here (the link works once, until {{expiresAt}}):\n{{enrolLink}}\n",
+            [.. Common, "policy", "enrolLink", "expiresAt"], ["enrolLink"]),
+        [NotificationEvent.EnrolmentApproved] = new("Your {{policy}} certificate is approved",
+            "Hello {{name}},\n\nYour application for a {{policy}} certificate was approved. Collect your certificate here (until {{expiresAt}}), in the same browser you applied with:\n{{collectLink}}\n",
+            [.. Common, "policy", "collectLink", "expiresAt"], ["collectLink"]),
+        [NotificationEvent.EnrolmentRejected] = new("Your {{policy}} certificate application was rejected",
+            "Hello {{name}},\n\nYour application for a {{policy}} certificate was rejected: {{reason}}\n",
+            [.. Common, "policy", "reason"], []),
     };
 
     public const int MaxSubject = 200;

@@ -44,6 +44,12 @@ internal static class ProblemResults
         // Download delegation: a wrong PIN tells nothing about which of email or PIN was wrong; a locked one is 423 (RFC 4918 11.3).
         DelegationRefused e => Problem(403, "pin-refused", "The email or PIN is wrong", e.Detail),
         DelegationLocked e => Problem(423, "delegation-locked", "The download delegation is locked", e.Detail),
+        // Seed 001 links: an unknown link says nothing more; a used or expired one is gone for good (RFC 9110 15.5.11).
+        EnrolmentLinkUnusable { State: LinkState.Used } e => Problem(410, "link-used", "The link was already used", e.Detail),
+        EnrolmentLinkUnusable { State: LinkState.Expired } e => Problem(410, "link-expired", "The link has expired", e.Detail),
+        EnrolmentLinkUnusable e => Problem(404, "not-found", "The link was not found", e.Detail),
+        EnrolmentFormInvalid e => Problem(422, "enrolment-form-invalid", "The enrolment form is invalid", e.Detail, errors: e.Errors),
+        CsvTooLarge e => Problem(413, "too-large", "The CSV is too large", e.Detail),
         Castellan.Registration.Access.AddressNotAllowed e => Problem(403, "address-not-allowed", "Not allowed from this address", e.Detail),
         _ => Problem(500, "internal", "Internal error", "The server could not complete the request."),
     };
