@@ -30,6 +30,14 @@ public sealed class AcmeOptions
     /// <summary>Validations run after the challenge POST; at most this many at once, the rest queue.</summary>
     public int MaxConcurrentValidations { get; set; } = 256;
 
+    /// <summary>
+    /// How long the challenge POST waits for a validation it started before answering (RFC 8555 §7.5.1 lets the server
+    /// answer with the challenge's current state). A validation that finishes in time is answered valid or invalid,
+    /// which saves the client a poll that Retry-After would otherwise delay by a whole second; a slower one is answered
+    /// processing, as before. Zero answers at once.
+    /// </summary>
+    public TimeSpan ChallengeAnswerWait { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Largest JWS body accepted; an ACME message with a CSR of a large RSA key stays well under it.</summary>
     public int MaxBodyBytes { get; set; } = 64 * 1024;
 

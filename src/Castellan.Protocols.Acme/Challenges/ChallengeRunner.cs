@@ -36,10 +36,11 @@ internal sealed class ChallengeRunner(IValidationAuthority va, IAcmeStore store,
         _ => null,
     };
 
-    /// <summary>Runs the validation in the background; the caller has already marked the challenge processing.</summary>
-    public void Start(AcmeAuthorization authz, string type, string thumbprint, string validationAccount)
+    /// <summary>Runs the validation in the background; the caller has already marked the challenge processing. The task
+    /// ends once the outcome is stored (it never faults), so the caller may wait for it a little before answering.</summary>
+    public Task Start(AcmeAuthorization authz, string type, string thumbprint, string validationAccount)
     {
-        _ = Task.Run(async () =>
+        return Task.Run(async () =>
         {
             await _slots.WaitAsync();
             try

@@ -48,7 +48,10 @@ internal static class AuthorizationEndpoints
             if (await s.Store.StartChallengeAsync(id, type, http.RequestAborted))
             {
                 authz = authz with { ProcessingChallenge = type };
-                s.Challenges.Start(authz, type, read.Value.Key.Thumbprint, AcmeServices.ValidationAccount(account));
+                var validation = s.Challenges.Start(authz, type, read.Value.Key.Thumbprint, AcmeServices.ValidationAccount(account));
+                // A validation that ends quickly is answered with its outcome (valid or invalid), sparing the client a poll.
+                if (await Finished(validation, s.Options.ChallengeAnswerWait, http.RequestAborted))
+                    authz = await s.Store.GetAuthorizationAsync(id, http.RequestAborted) ?? authz;
             }
             else
             {
@@ -57,5 +60,19 @@ internal static class AuthorizationEndpoints
         }
         var body = AcmeResponses.Challenge(s.Urls, dir.Name, authz, type);
         return AcmeResponses.Object(body, 200, null, up, retryAfter: (string?)body["status"] == AcmeStatus.Processing ? 1 : null);
+    }
+
+    private static async Task<bool> Finished(Task validation, TimeSpan wait, CancellationToken ct)
+    {
+        if (wait <= TimeSpan.Zero) return validation.IsCompleted;
+        try
+        {
+            await validation.WaitAsync(wait, ct);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 }

@@ -17,8 +17,15 @@ internal sealed class Jwk
     private readonly RSAParameters? _rsa;
     private readonly byte[]? _okp;
 
-    private Jwk(string kty, string? crv, string canonical, ECParameters? ec, RSAParameters? rsa, byte[]? okp)
+    // The imported key, made once per Jwk instead of per signature check: importing an EC point runs OpenSSL's full
+    // public-key check, which costs as much as the verification itself. Accounts keep their Jwk in AccountCache, so
+    // every request of an order reuses it. Calls are serialised: .NET does not document its key objects as thread-safe.
+    private readonly Lock _keyLock = new();
+    private AsymmetricAlgorithm? _key;
+
+    private Jwk(string kty, string? crv, string canonical, ECParameters? ec, RSAParameters? rsa, byte[]? okp, AsymmetricAlgorithm? key = null)
     {
+        _key = key;
         Kty = kty;
         Crv = crv;
         Canonical = canonical;
@@ -53,17 +60,20 @@ internal sealed class Jwk
                     Curve = size == 32 ? ECCurve.NamedCurves.nistP256 : ECCurve.NamedCurves.nistP384,
                     Q = new ECPoint { X = x, Y = y },
                 };
+                ECDsa key;
                 try
                 {
-                    // Validate() checks that the point is on the curve; an invalid point would be an invalid-curve attack.
-                    using var check = ECDsa.Create(p);
-                    check.ExportParameters(false).Validate();
+                    // Importing checks that the point is on the curve (an invalid point would be an invalid-curve
+                    // attack); Validate() checks the parameters. The imported key is kept for Verify.
+                    key = ECDsa.Create(p);
+                    try { key.ExportParameters(false).Validate(); }
+                    catch { key.Dispose(); throw; }
                 }
                 catch (CryptographicException)
                 {
                     return null;
                 }
-                return new Jwk("EC", crv, $"{{\"crv\":\"{crv}\",\"kty\":\"EC\",\"x\":\"{Base64Url.Encode(x)}\",\"y\":\"{Base64Url.Encode(y)}\"}}", p, null, null);
+                return new Jwk("EC", crv, $"{{\"crv\":\"{crv}\",\"kty\":\"EC\",\"x\":\"{Base64Url.Encode(x)}\",\"y\":\"{Base64Url.Encode(y)}\"}}", p, null, null, key);
             }
             case "RSA":
             {
@@ -112,13 +122,19 @@ internal sealed class Jwk
                 {
                     // RFC 7518 §3.4: R || S, each exactly the curve size; not DER.
                     if (signature.Length != (alg == "ES256" ? 64 : 96)) return false;
-                    using var ec = ECDsa.Create(_ec!.Value);
-                    return ec.VerifyData(signingInput, signature, alg == "ES256" ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+                    lock (_keyLock)
+                    {
+                        var ec = (ECDsa)(_key ??= ECDsa.Create(_ec!.Value));
+                        return ec.VerifyData(signingInput, signature, alg == "ES256" ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+                    }
                 }
                 case "RS256":
                 {
-                    using var rsa = RSA.Create(_rsa!.Value);
-                    return rsa.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+                    lock (_keyLock)
+                    {
+                        var rsa = (RSA)(_key ??= RSA.Create(_rsa!.Value));
+                        return rsa.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+                    }
                 }
                 case "EdDSA":
                 {
