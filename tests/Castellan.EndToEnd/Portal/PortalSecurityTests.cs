@@ -199,6 +199,7 @@ public sealed class PortalSecurityTests(PortalSecurityFixture fx) : IClassFixtur
     public async Task The_track_page_shows_the_orders_status_and_names_without_signing_in_and_the_same_address_still_answers_JSON()
     {
         var tenant = await fx.NewTenantAsync();
+        await fx.Server.ValidateDomainAsync(tenant.Admin); // tls-server orders need domain control of track.example.com
         var csr = File.ReadAllText(await Tools.NewCsrAsync(TestPaths.NewDirectory("track-csr"), "ec:P-256", "/CN=track.example.com", "DNS:track.example.com"));
         using var place = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders") { Content = JsonContent.Create(new { productId = "prd_tls_server", csr }) };
         place.Headers.Add("Idempotency-Key", "e2e-" + Guid.NewGuid().ToString("N"));
