@@ -44,7 +44,8 @@ public abstract class OrganizationsTests<TServer>(TServer server) : IClassFixtur
         File.WriteAllText(leaf, Tools.SplitPem(await pem.Content.ReadAsStringAsync())[0]);
         var subject = await Tools.OpenSslAsync("x509", "-in", leaf, "-noout", "-subject", "-nameopt", "RFC2253");
         Assert.True(subject.ExitCode == 0, subject.All);
-        Assert.Equal(@"subject=C=GB,ST=Greater London,L=London,O=Example\, Ltd,CN=ov.example.com", subject.StdOut.Trim());
+        // RFC 2253 prints the last RDN first: encoded C, ST, L, O, CN (the conventional order).
+        Assert.Equal(@"subject=CN=ov.example.com,O=Example\, Ltd,L=London,ST=Greater London,C=GB", subject.StdOut.Trim());
         // The OV policy (BR 7.1.6.1), never the DV one, on a certificate naming an organisation.
         var text = await Tools.OpenSslAsync("x509", "-in", leaf, "-noout", "-text");
         Assert.Contains("2.23.140.1.2.2", text.StdOut, StringComparison.Ordinal);
