@@ -177,3 +177,5 @@ public abstract class OrganizationsTests<TServer>(TServer server) : IClassFixtur
 }
 
 public sealed class OrganizationsTestsOnSqlite(RegistrationServer server) : OrganizationsTests<RegistrationServer>(server);
+
+public sealed class OrganizationsTestsOnPostgres(PostgresRegistrationServer server) : OrganizationsTests<PostgresRegistrationServer>(server);
