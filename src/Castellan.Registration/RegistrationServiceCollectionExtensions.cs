@@ -39,6 +39,7 @@ public static class RegistrationServiceCollectionExtensions
         services.AddSingleton<Enrollment.ProtocolEnrollment>();
         services.AddInvitationEnrolment();
         services.AddSingleton<DomainService>();
+        services.AddSingleton<Organizations.OrganizationService>();
         services.AddSingleton<PreviewOrder>();
         services.AddSingleton<Certificates.AccountCertificates>();
         services.AddSingleton<Authorities.CaAdministration>();

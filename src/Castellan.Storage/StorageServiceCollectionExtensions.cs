@@ -66,6 +66,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ICustomFieldStore, CustomFieldStore>();
         services.AddSingleton<Castellan.Protocols.Acme.Contracts.IAcmeStore, Stores.Protocols.AcmeStore>();
         services.AddSingleton<IDomainStore, DomainStore>();
+        services.AddSingleton<IOrganizationStore, OrganizationStore>();
         services.AddSingleton<IGroupStore, GroupStore>();
         services.AddSingleton<IPriceListStore, PriceListStore>();
         services.AddSingleton<IOrderDocumentStore, OrderDocumentStore>();

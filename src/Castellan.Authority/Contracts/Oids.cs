@@ -32,5 +32,6 @@ public static class Oids
     // CA/Browser Forum reserved policy identifiers (BR 7.1.6.1, S/MIME BR 7.1.6.1).
     public const string CabfDomainValidated = "2.23.140.1.2.1";
     public const string CabfOrganizationValidated = "2.23.140.1.2.2";
+    public const string CabfExtendedValidation = "2.23.140.1.1";
     public const string CabfSmimeMailboxStrict = "2.23.140.1.5.1.3";
 }

@@ -26,6 +26,29 @@ public static class BuiltInProfiles
         BuiltIn = true,
     };
 
+    /// <summary>
+    /// Organisation-validated TLS (BR 7.1.4.2.2): the subject carries the verified organisation (O, L, ST, C) beside
+    /// CN, which the DV profile refuses. Separate profiles so a DV certificate can never carry O.
+    /// </summary>
+    public static readonly CertificateProfile TlsServerOv = TlsServer with
+    {
+        Id = "tls-server-ov",
+        Name = "TLS server (OV)",
+        Description = "TLS server certificate naming a verified organisation (CA/B Forum TLS BR OV).",
+        AllowedSubjectAttributes = ["CN", "O", "L", "ST", "C"],
+        PolicyOids = [Oids.CabfOrganizationValidated],
+    };
+
+    /// <summary>Extended validation: the OV subject plus the registration number (SERIALNUMBER, EV Guidelines 9.2.6).</summary>
+    public static readonly CertificateProfile TlsServerEv = TlsServer with
+    {
+        Id = "tls-server-ev",
+        Name = "TLS server (EV)",
+        Description = "TLS server certificate naming a verified organisation and its registration number (CA/B Forum EV).",
+        AllowedSubjectAttributes = ["CN", "O", "L", "ST", "C", "SERIALNUMBER"],
+        PolicyOids = [Oids.CabfExtendedValidation],
+    };
+
     public static readonly CertificateProfile TlsClient = new()
     {
         Id = "tls-client",
@@ -141,5 +164,5 @@ public static class BuiltInProfiles
     };
 
     public static IReadOnlyList<CertificateProfile> All { get; } =
-        [TlsServer, TlsClient, MutualTls, SmimeMailbox, CodeSigning, DocumentSigning, OcspSigning, SubordinateCa];
+        [TlsServer, TlsServerOv, TlsServerEv, TlsClient, MutualTls, SmimeMailbox, CodeSigning, DocumentSigning, OcspSigning, SubordinateCa];
 }

@@ -33,6 +33,9 @@ public sealed record PlaceOrderRequest(
     /// <summary>How the order's names prove domain control when they need to (dns-txt by default; docs/flows/orders.md).</summary>
     public string? ValidationMethod { get; init; }
 
+    /// <summary>The account's verified organisation an OV/EV product names in the subject (issue 3 item 8).</summary>
+    public string? OrganizationId { get; init; }
+
     /// <summary>Set by the RA for a renewal (never read from a request body): which order this one renews.</summary>
     internal string? RenewalOf { get; init; }
 }
@@ -117,7 +120,7 @@ public static class OrderInput
     public static string Fingerprint(string actor, PlaceOrderRequest r) => Sha256(JsonSerializer.Serialize(new
     {
         actor, r.AccountId, r.GroupId, r.ProductId, csr = r.Csr?.Trim(), r.Sans, r.Subject, r.ValidityDays, r.Remarks, r.ReportingTags, r.AdditionalRecipients, r.SaveAsDraft,
-        r.CoverageYears, fields = r.CustomFields?.OrderBy(f => f.Key, StringComparer.Ordinal).ToList(), r.Tags, r.RenewalOf,
+        r.CoverageYears, fields = r.CustomFields?.OrderBy(f => f.Key, StringComparer.Ordinal).ToList(), r.Tags, r.RenewalOf, r.OrganizationId,
     }));
 
     /// <summary>Name/value reporting tags: names like bare tags, values up to 200 characters; one value per name.</summary>

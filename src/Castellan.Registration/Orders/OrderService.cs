@@ -36,7 +36,8 @@ public sealed class OrderService(
     IDomainStore domains,
     Groups.OrderGroups orderGroups,
     Products.SubAccountPricing subAccountPricing,
-    Validation.OrderDomainValidation dcv)
+    Validation.OrderDomainValidation dcv,
+    Organizations.OrganizationService organizations)
 {
     private static readonly OrderStatus[] CsrAccepted = [OrderStatus.OnHold, OrderStatus.PendingApproval, OrderStatus.PendingParentApproval, OrderStatus.Accepted];
 
@@ -76,6 +77,17 @@ public sealed class OrderService(
         if (recipients.IsError) return recipients.Error;
         var subject = string.IsNullOrWhiteSpace(r.Subject) ? null : r.Subject.Trim();
         if (subject is { Length: > 1024 }) return new MalformedInput("the subject is longer than 1024 characters");
+        // Issue 3 item 7: the name shape a built-in TLS product sells; OV/EV put the verified organisation in the subject.
+        var kind = BuiltInProducts.KindOf(product.Id);
+        if (kind is not null && ProductNames.Check(product, kind, OrderDnsNames(sans.Value, csr.Value)) is { } badNames) return badNames;
+        string? organizationId = null;
+        if (kind is { NeedsOrganization: true })
+        {
+            var org = await organizations.ForOrderAsync(accountId, r.OrganizationId, kind.Level, ct);
+            if (org.IsError) return org.Error;
+            organizationId = org.Value.Id;
+            subject = ProductNames.OrganizationSubject(org.Value, kind, OrderDnsNames(sans.Value, csr.Value));
+        }
         // Seed 003 "Group Selection": the named group (else the default one), if this user may use it and the names are in its scope.
         var group = await orderGroups.ResolveAsync(caller, accountId, r.GroupId, OrderDnsNames(sans.Value, csr.Value), subject, csr.Value?.Subject, ct);
         if (group.IsError) return group.Error;
@@ -121,7 +133,7 @@ public sealed class OrderService(
             if (winner is null) return new Conflict("the order could not be recorded; retry with the same Idempotency-Key");
             return winner.Fingerprint == fingerprint ? new OrderOutcome(winner, Replayed: true) : new OrderKeyReused(key);
         }
-        await AuditAsync(caller.Actor, "order.placed", order, null, order.Status, origin, new { product = product.Id, price = order.PriceMinor, currency = order.Currency, debit = order.DebitJournalId, draft = r.SaveAsDraft });
+        await AuditAsync(caller.Actor, "order.placed", order, null, order.Status, origin, new { product = product.Id, price = order.PriceMinor, currency = order.Currency, debit = order.DebitJournalId, draft = r.SaveAsDraft, organization = organizationId });
 
         // 7. Domain control (names of a product that needs it): covered by earlier proof, or a challenge per name.
         //    An accepted order with a CSR and every name valid is issued at once when its product says so.

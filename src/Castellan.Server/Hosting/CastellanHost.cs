@@ -107,6 +107,7 @@ public static class CastellanHost
         NotificationEndpoints.Map(api);
         Castellan.Server.Api.Acme.AcmeApiEndpoints.Map(api);
         DomainEndpoints.Map(api);
+        Api.Organizations.OrganizationEndpoints.Map(api);
         Castellan.Server.Api.Enrolment.EnrolmentEndpoints.Map(api);
         PublicationEndpoints.Map(app);
         app.MapAcme();

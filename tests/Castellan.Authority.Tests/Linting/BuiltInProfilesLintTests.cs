@@ -13,6 +13,8 @@ public class BuiltInProfilesLintTests
     private static readonly Dictionary<string, (string Subject, string[] Sans)> Requests = new()
     {
         ["tls-server"] = ("CN=www.example.com", ["dns:www.example.com", "dns:*.example.com", "ip:203.0.114.7"]),
+        ["tls-server-ov"] = ("CN=www.example.com,O=Example Ltd,L=London,C=GB", ["dns:www.example.com", "dns:*.example.com"]),
+        ["tls-server-ev"] = ("CN=www.example.com,O=Example Ltd,L=London,C=GB,SERIALNUMBER=01234567", ["dns:www.example.com"]),
         ["tls-client"] = ("CN=alice,O=Example,C=GB", ["email:alice@example.com", "uri:spiffe://example.com/alice"]),
         ["mtls"] = ("CN=svc.example.com,O=Example", ["dns:svc.example.com", "ip:10.0.0.7", "uri:spiffe://example.com/svc"]),
         ["smime-mailbox"] = ("CN=Alice", ["email:alice@example.com"]),

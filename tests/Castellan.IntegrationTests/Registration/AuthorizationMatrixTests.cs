@@ -26,6 +26,8 @@ public abstract class AuthorizationMatrixTests<TServer>(TServer server, ITestOut
     /// <summary>One endpoint: the request to make, and who should succeed in their own tenant (operators: on any tenant).</summary>
     private sealed record Case(string Name, Func<Caller, Tenant, bool, Task<HttpResponseMessage>> Send, Func<Role, bool, bool> Allowed);
 
+    private static readonly object MatrixOrganization = new { legalName = "Matrix Ltd", country = "GB", locality = "London" };
+
     private static readonly IReadOnlySet<Permission> Basic = BuiltInRoles.BasicUser.Permissions;
 
     private static bool Has(Role role, Permission p) => role.Permissions.Contains(p);
@@ -86,6 +88,12 @@ public abstract class AuthorizationMatrixTests<TServer>(TServer server, ITestOut
             return (await Json(uploaded, 201)).GetProperty("id").GetString()!;
         }
 
+        async Task<string> OrganizationOf(Tenant t)
+        {
+            using var added = await server.Client.PostAsJsonAsync($"/api/v1/accounts/{t.AccountId}/organizations", MatrixOrganization);
+            return (await Json(added, 201)).GetProperty("id").GetString()!;
+        }
+
         var callers = new List<Caller>();
         foreach (var role in BuiltInRoles.All)
         {
@@ -137,6 +145,15 @@ public abstract class AuthorizationMatrixTests<TServer>(TServer server, ITestOut
                 var id = all.EnumerateArray().Single(a => a.GetProperty("name").GetString() == name).GetProperty("id").GetString();
                 return await c.Client.PostAsync($"/api/v1/accounts/{id}/approve", null);
             }, (r, op) => op && (r == OperatorRoles.Administrator || r == OperatorRoles.RaOfficer)),
+            new("POST /accounts/{id}/organizations", (c, t, _) => c.Client.PostAsJsonAsync($"/api/v1/accounts/{t.AccountId}/organizations", MatrixOrganization),
+                (r, _) => Has(r, Permission.OrganizationsManage)),
+            new("GET /accounts/{id}/organizations", (c, t, _) => c.Client.GetAsync($"/api/v1/accounts/{t.AccountId}/organizations"),
+                (r, _) => Has(r, Permission.OrganizationsManage)),
+            // Vetting is the operator's: no tenant role verifies or rejects, not even in its own account.
+            new("POST /organizations/{id}/verify", async (c, t, _) => await c.Client.PostAsync($"/api/v1/organizations/{await OrganizationOf(t)}/verify", null),
+                (r, op) => op && (r == OperatorRoles.Administrator || r == OperatorRoles.RaOfficer)),
+            new("POST /organizations/{id}/reject", async (c, t, _) => await c.Client.PostAsJsonAsync($"/api/v1/organizations/{await OrganizationOf(t)}/reject", new { reason = "unknown registry entry" }),
+                (r, op) => op && (r == OperatorRoles.Administrator || r == OperatorRoles.RaOfficer)),
             new("POST /orders (in the tenant)", (c, t, _) => PlaceOrderAsync(c.Client, t.AccountId), (r, _) => Has(r, Permission.CertificatesRequest)),
             new("GET /orders?account=", (c, t, _) => c.Client.GetAsync($"/api/v1/orders?account={t.AccountId}"), (r, _) => Has(r, Permission.OrdersViewOwn)),
             new("GET /orders/{id} (another member's order)", async (c, t, _) =>

@@ -24,6 +24,7 @@ internal static class ProblemResults
         // order or another billing call asked for it, so both answer 402 with the same problem types.
         InsufficientCredit e => Problem(402, "insufficient-credit", "The balance is too low", e.Detail),
         SpendLimitExceeded e => Problem(402, "spend-limit-exceeded", "The group's spend limit would be exceeded", e.Detail),
+        Castellan.Registration.Organizations.OrganizationInvalid e => Problem(400, "organization-invalid", "The organisation is invalid", e.Detail, errors: e.Errors),
         CustomFieldsInvalid e => Problem(422, "custom-fields-invalid", "Custom fields are invalid", e.Detail, errors: e.Errors),
         IdempotencyKeyReused e => Problem(422, "idempotency-key-reused", "The idempotency key was used for another request", e.Detail),
         AlreadyRefunded e => Problem(409, "already-refunded", "The order was already refunded", e.Detail),
