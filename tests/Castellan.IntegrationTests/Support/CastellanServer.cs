@@ -18,7 +18,7 @@ public abstract class CastellanServer : IAsyncLifetime
     private WebApplication? _app;
 
     public string DataDirectory { get; } = TestPaths.NewDirectory("server");
-    public int Port { get; } = FreePort.Next();
+    public int Port { get; private set; } = FreePort.Next();
     public string BaseUrl => $"http://127.0.0.1:{Port}";
     public HttpClient Client { get; private set; } = null!;
     public HttpClient Anonymous { get; private set; } = null!;
@@ -44,15 +44,29 @@ public abstract class CastellanServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await BeforeStartAsync();
-        var args = new List<string>
+        // A port found free can be taken by someone else before Kestrel binds it (other tests, outgoing connections
+        // from the ephemeral range): then start again on another one. Arguments are rebuilt, since they name BaseUrl.
+        for (var attempt = 1; ; attempt++)
         {
-            "--urls", BaseUrl, "--data", DataDirectory, "--Castellan:Bootstrap:AdminApiKey", AdminKey,
-            "--Logging:LogLevel:Default", "Warning",
-        };
-        args.AddRange(await StorageArgumentsAsync());
-        args.AddRange(ExtraArguments);
-        _app = CastellanHost.Build([.. args], ConfigureHost);
-        await _app.StartAsync();
+            var args = new List<string>
+            {
+                "--urls", BaseUrl, "--data", DataDirectory, "--Castellan:Bootstrap:AdminApiKey", AdminKey,
+                "--Logging:LogLevel:Default", "Warning",
+            };
+            args.AddRange(await StorageArgumentsAsync());
+            args.AddRange(ExtraArguments);
+            _app = CastellanHost.Build([.. args], ConfigureHost);
+            try
+            {
+                await _app.StartAsync();
+                break;
+            }
+            catch (IOException e) when (attempt < 5 && e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                await _app.DisposeAsync();
+                Port = FreePort.Next();
+            }
+        }
         Client = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         Anonymous = new HttpClient { BaseAddress = new Uri(BaseUrl) };
