@@ -13,7 +13,7 @@ public sealed record RevokeOrderRequest(string? Reason, string? Remarks);
 /// subscriber may give and remarks for the audit log. The order stays Order Fulfilled; the certificate's status says
 /// it is revoked.
 /// </summary>
-public sealed class RevokeOrderCertificate(OrderService orders, RevokeCertificate revoke)
+public sealed class RevokeOrderCertificate(OrderService orders, RevokeCertificate revoke, Notifications.OrderNotifications notices)
 {
     /// <summary>
     /// CA/B Forum TLS BR 4.9.1.1 and 7.2.2: the reasons a subscriber chooses. privilegeWithdrawn and the CA
@@ -42,6 +42,7 @@ public sealed class RevokeOrderCertificate(OrderService orders, RevokeCertificat
         var revoked = await revoke.RevokeAsync(SerialNumber.Parse(serial), reason, caller.Actor, ct);
         if (revoked.IsError) return revoked.Error;
         await orders.AuditAsync(caller.Actor, "order.certificate-revoked", order, order.Status, order.Status, origin, new { serial, reason = reason.ToString(), remarks = remarks.Value });
+        await notices.RevokedAsync(order, reason.ToString(), ct); // issue 3 item 12: the revocation email
         return order;
     }
 }

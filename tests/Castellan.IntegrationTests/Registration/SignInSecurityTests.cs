@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using Castellan.IntegrationTests.Support;
 using Castellan.Registration.Contracts;
 using OtpNet;
 using static Castellan.IntegrationTests.Registration.RegistrationServer;
@@ -193,6 +194,34 @@ public sealed class SignInSecurityTests(SecurityServer server) : IClassFixture<S
         using (var rejected = await approver.Key.PostAsJsonAsync($"/api/v1/orders/{orderId}/reject", new { reason = "wrong domain" })) await Json(rejected, 200);
         var rejection = await server.Mail.WaitForAsync(placer.Email, m => (m.Subject ?? "").Contains("rejected", StringComparison.Ordinal));
         Assert.Contains("wrong domain", rejection.TextBody);
+    }
+
+    [Fact]
+    public async Task Revoking_an_orders_certificate_mails_the_placer_with_the_reason()
+    {
+        var (accountId, _) = await server.CreateAccountAsync("enterprise");
+        var admin = await server.AddMemberAsync(accountId, "administrator");
+        using (var credit = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/billing/accounts/{accountId}/credits")
+               { Content = JsonContent.Create(new { amountMinor = 1_000_000, currency = "USD", paymentReference = "revocation mail" }) })
+        {
+            credit.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+            using var response = await server.Client.SendAsync(credit);
+            await Json(response, 201);
+        }
+        // A private product: this server runs no DNS, and the revocation mail does not depend on the product.
+        var csr = File.ReadAllText(await Tools.NewCsrAsync(TestPaths.NewDirectory("revmail"), "ec:P-256", "/CN=revmail.example.com", "DNS:revmail.example.com"));
+        using var place = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders") { Content = JsonContent.Create(new { accountId, productId = "prd_mtls", csr }) };
+        place.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        using var placed = await admin.Key.SendAsync(place);
+        var order = await Json(placed, 201);
+        Assert.Equal("fulfilled", order.GetProperty("status").GetString());
+        var orderId = order.GetProperty("id").GetString()!;
+        Assert.DoesNotContain(server.Mail.Messages(), m => (m.Subject ?? "").Contains("revoked", StringComparison.Ordinal) && m.To.Mailboxes.Any(b => b.Address == admin.Email));
+
+        using (var revoked = await admin.Key.PostAsJsonAsync($"/api/v1/orders/{orderId}/revoke", new { reason = "keyCompromise", remarks = "laptop stolen" })) await Json(revoked, 200);
+        var mail = await server.Mail.WaitForAsync(admin.Email, m => (m.Subject ?? "").Contains("revoked", StringComparison.Ordinal));
+        Assert.Contains(orderId, mail.TextBody);
+        Assert.Contains("KeyCompromise", mail.TextBody, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
