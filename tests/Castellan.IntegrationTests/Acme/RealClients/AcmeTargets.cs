@@ -98,7 +98,7 @@ public class CastellanAcmeTarget : AcmeTarget
     public override string Name => "castellan";
     public override bool RequiresEab => false;
     public override bool ChecksCaa => true;
-    protected override bool Enabled => string.IsNullOrEmpty(AcmeServerPending.Reason);
+    protected override bool Enabled => true;
     public CastellanServer Server => _server!;
 
     protected virtual IReadOnlyList<string> AcmeArguments => [];

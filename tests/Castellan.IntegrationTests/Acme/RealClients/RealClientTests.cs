@@ -1,11 +1,5 @@
 namespace Castellan.IntegrationTests.Acme.RealClients;
 
-/// <summary>Until Castellan's ACME server is merged these tests cannot pass; set <see cref="Reason"/> to null to run them.</summary>
-public static class AcmeServerPending
-{
-    public const string? Reason = null;
-}
-
 /// <summary>The pebble runs prove the client runner and the scenarios; they run only with CASTELLAN_TEST_PEBBLE=1
 /// (Acme/RealClients/run-against-pebble.sh), so the default run stays short.</summary>
 public sealed class PebbleFactAttribute : FactAttribute
@@ -24,22 +18,22 @@ public sealed class PebbleFactAttribute : FactAttribute
 [Trait("Category", "E2E")]
 public sealed class CastellanRealClientTests(CastellanAcmeTarget target) : IClassFixture<CastellanAcmeTarget>
 {
-    [Fact(Skip = AcmeServerPending.Reason)]
+    [Fact]
     public Task Certbot_http01_obtains_renews_and_revokes() => RealClientScenarios.Certbot_http01_obtains_renews_and_revokes(target);
 
-    [Fact(Skip = AcmeServerPending.Reason)]
+    [Fact]
     public Task Certbot_dns01_through_rfc2136_obtains_a_wildcard() => RealClientScenarios.Certbot_dns01_through_rfc2136_obtains_a_wildcard(target);
 
-    [Fact(Skip = AcmeServerPending.Reason)]
+    [Fact]
     public Task Lego_http01_obtains_renews_and_revokes() => RealClientScenarios.Lego_http01_obtains_renews_and_revokes(target);
 
-    [Fact(Skip = AcmeServerPending.Reason)]
+    [Fact]
     public Task Lego_tls_alpn01_obtains() => RealClientScenarios.Lego_tls_alpn01_obtains(target);
 
-    [Fact(Skip = AcmeServerPending.Reason)]
+    [Fact]
     public Task Lego_dns01_through_rfc2136_obtains_a_wildcard() => RealClientScenarios.Lego_dns01_through_rfc2136_obtains_a_wildcard(target);
 
-    [Fact(Skip = AcmeServerPending.Reason)]
+    [Fact]
     public Task Caa_naming_another_ca_blocks_issuance_and_a_matching_one_allows_it() =>
         RealClientScenarios.Caa_naming_another_ca_blocks_issuance_and_a_matching_one_allows_it(target);
 }
@@ -48,16 +42,16 @@ public sealed class CastellanRealClientTests(CastellanAcmeTarget target) : IClas
 [Trait("Category", "E2E")]
 public sealed class CastellanRealClientWithEabTests(CastellanAcmeWithEabTarget target) : IClassFixture<CastellanAcmeWithEabTarget>
 {
-    [Fact(Skip = AcmeServerPending.Reason)]
+    [Fact]
     public Task Certbot_http01_with_EAB_obtains_renews_and_revokes() => RealClientScenarios.Certbot_http01_obtains_renews_and_revokes(target);
 
-    [Fact(Skip = AcmeServerPending.Reason)]
+    [Fact]
     public Task Lego_http01_with_EAB_obtains_renews_and_revokes() => RealClientScenarios.Lego_http01_obtains_renews_and_revokes(target);
 
-    [Fact(Skip = AcmeServerPending.Reason)]
+    [Fact]
     public Task Lego_dns01_with_EAB_obtains_a_wildcard() => RealClientScenarios.Lego_dns01_through_rfc2136_obtains_a_wildcard(target);
 
-    [Fact(Skip = AcmeServerPending.Reason)]
+    [Fact]
     public Task Registration_without_EAB_is_refused() => RealClientScenarios.Registration_without_EAB_is_refused(target);
 }
 
