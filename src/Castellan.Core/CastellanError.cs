@@ -4,7 +4,14 @@ namespace Castellan;
 /// An expected failure, returned as a value. Each front end (REST problem details, ACME problems, CLI line,
 /// portal message) maps these in exactly one place; <see cref="Detail"/> is safe to show to the caller.
 /// </summary>
-public abstract record CastellanError(string Detail);
+public abstract record CastellanError(string Detail)
+{
+    /// <summary>
+    /// The request field the error is about, as the API names it ("name", "finance.spendLimitMinor"), when there is
+    /// one: a form shows <see cref="Detail"/> beside that field instead of guessing from the wording.
+    /// </summary>
+    public string? Field { get; init; }
+}
 
 /// <summary>The input could not be read or is not acceptable as given (bad PEM, bad CSR signature, bad field).</summary>
 public sealed record MalformedInput(string Detail) : CastellanError(Detail);

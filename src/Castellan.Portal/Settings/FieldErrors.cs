@@ -3,13 +3,15 @@ using System.Text.RegularExpressions;
 namespace Castellan.Portal.Settings;
 
 /// <summary>
-/// The RA names the field it refuses in quotes at the start of its message (<c>'allowedNetworks[2]': ...</c>,
+/// The RA names the field it refuses in <see cref="CastellanError.Field"/> where it can, and otherwise in quotes at
+/// the start of its message (<c>'allowedNetworks[2]': ...</c>,
 /// <c>'text' uses the unknown placeholder ...</c>); a form shows the message beside that field, or above the form
 /// when the message names none.
 /// </summary>
 internal static partial class FieldErrors
 {
-    public static string? FieldOf(CastellanError error) => Leading().Match(error.Detail) is { Success: true } m ? m.Groups[1].Value : null;
+    /// <summary>The field the RA named (<see cref="CastellanError.Field"/>), else the one its message starts with.</summary>
+    public static string? FieldOf(CastellanError error) => error.Field ?? (Leading().Match(error.Detail) is { Success: true } m ? m.Groups[1].Value : null);
 
     /// <summary>Index of the entry a list field's message is about (<c>'allowedNetworks[2]'</c> gives 2).</summary>
     public static int? IndexOf(CastellanError error) =>

@@ -11,4 +11,7 @@ public interface ICustomRoleStore
     Task<Role?> GetAsync(string accountId, string roleId, CancellationToken ct);
 
     Task<IReadOnlyList<Role>> ListAsync(string accountId, CancellationToken ct);
+
+    /// <summary>Replaces the name and permissions; false when the role is gone or the account has another role of that name.</summary>
+    Task<bool> UpdateAsync(string accountId, Role role, CancellationToken ct);
 }

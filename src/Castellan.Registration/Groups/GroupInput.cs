@@ -35,7 +35,7 @@ internal static class GroupInput
     {
         var name = Fields.Name(text, "name");
         if (name.IsError) return name.Error;
-        return name.Value.Length > MaxNameLength ? new MalformedInput($"'name' may have at most {MaxNameLength} characters") : name.Value;
+        return name.Value.Length > MaxNameLength ? new MalformedInput($"'name' may have at most {MaxNameLength} characters") { Field = "name" } : name.Value;
     }
 
     public static Result<GroupUserAccess> UserAccess(string? text) => text?.Trim().ToLowerInvariant() switch
@@ -85,10 +85,10 @@ internal static class GroupInput
             "group" or "deduct-from-group-balance" => FinanceMode.DeductFromGroupBalance,
             _ => (FinanceMode)0,
         };
-        if (mode == 0) return new MalformedInput("'finance.mode' must be 'account' (deduct from account balance) or 'group' (deduct from group balance)");
+        if (mode == 0) return new MalformedInput("'finance.mode' must be 'account' (deduct from account balance) or 'group' (deduct from group balance)") { Field = "finance.mode" };
         var currency = f?.Currency?.Trim() is { Length: > 0 } c ? c : current?.Currency ?? "USD";
-        if (!Money.IsCurrencyCode(currency)) return new MalformedInput("'finance.currency' must be an ISO 4217 code such as USD");
-        if (current is not null && current.Currency != currency) return new CurrencyMismatch(current.Currency, currency);
+        if (!Money.IsCurrencyCode(currency)) return new MalformedInput("'finance.currency' must be an ISO 4217 code such as USD") { Field = "finance.currency" };
+        if (current is not null && current.Currency != currency) return new CurrencyMismatch(current.Currency, currency) { Field = "finance.currency" };
         var period = f?.Period?.Trim().ToLowerInvariant() switch
         {
             null or "" => current?.Period ?? SpendPeriod.Month,
@@ -97,10 +97,10 @@ internal static class GroupInput
             "year" => SpendPeriod.Year,
             _ => (SpendPeriod)0,
         };
-        if (period == 0) return new MalformedInput("'finance.period' must be month, quarter or year");
+        if (period == 0) return new MalformedInput("'finance.period' must be month, quarter or year") { Field = "finance.period" };
         // A PATCH without finance keeps the limit; with finance, the limit given (null lifts it).
         var limit = f is null ? current?.SpendLimitMinor : f.SpendLimitMinor;
-        if (limit is < 0) return new MalformedInput("'finance.spendLimitMinor' must not be negative");
+        if (limit is < 0) return new MalformedInput("'finance.spendLimitMinor' must not be negative") { Field = "finance.spendLimitMinor" };
         return (mode, currency, limit, period);
     }
 

@@ -68,7 +68,7 @@ public sealed class GroupService(
         await EnsureDefaultAsync(accountId, ct);
         if ((await groups.ListAsync(accountId, ct)).Count >= MaxGroupsPerAccount)
             return new PolicyViolation("groups.count", $"an account has at most {MaxGroupsPerAccount} groups");
-        if (!await groups.AddAsync(group.Value, ct)) return new Conflict($"the account already has a group named '{group.Value.Name}'");
+        if (!await groups.AddAsync(group.Value, ct)) return new Conflict($"the account already has a group named '{group.Value.Name}'") { Field = "name" };
         var (mode, currency, limit, period) = settings.Value;
         var configured = await finance.ConfigureAsync(new GroupFinance(group.Value.Id, accountId, mode, currency, limit, period), caller.Actor, ct);
         if (configured.IsError)
@@ -101,7 +101,7 @@ public sealed class GroupService(
             next = new GroupFinance(before.Id, accountId, mode, currency, limit, period);
         }
         var updated = group.Value with { UpdatedAt = clock.GetUtcNow() };
-        if (!await groups.UpdateAsync(updated, ct)) return new Conflict($"the account already has a group named '{updated.Name}'");
+        if (!await groups.UpdateAsync(updated, ct)) return new Conflict($"the account already has a group named '{updated.Name}'") { Field = "name" };
         if (r.Finance is not null)
         {
             var configured = await finance.ConfigureAsync(next!, caller.Actor, ct);
@@ -193,7 +193,7 @@ public sealed class GroupService(
             if (access is null) return new MalformedInput("'userAccess' must be 'all-users' or 'listed-users'");
             var ids = (r.UserIds ?? (r.UserAccess is null ? g.UserIds : [])).Select(u => u?.Trim() ?? "").Distinct().ToList();
             if (access == GroupUserAccess.AllUsers && ids.Count > 0) return new MalformedInput("'userIds' must be empty when 'userAccess' is 'all-users'");
-            if (access == GroupUserAccess.ListedUsers && ids.Count is 0 or > GroupInput.MaxListed) return new MalformedInput($"'listed-users' needs 1 to {GroupInput.MaxListed} 'userIds'");
+            if (access == GroupUserAccess.ListedUsers && ids.Count is 0 or > GroupInput.MaxListed) return new MalformedInput($"'listed-users' needs 1 to {GroupInput.MaxListed} 'userIds'") { Field = "userIds" };
             if (ids.Count > 0)
             {
                 var members = (await users.ListMembersAsync(g.AccountId, ct)).Select(m => m.User.Id).ToHashSet();

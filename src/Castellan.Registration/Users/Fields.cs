@@ -26,9 +26,9 @@ public static class Fields
     public static Result<string> Name(string? value, string field, bool required = true)
     {
         var name = value?.Trim() ?? "";
-        if (name.Length == 0) return required ? new MalformedInput($"'{field}' is required") : "";
-        if (name.Length > MaxName) return new MalformedInput($"'{field}' may have at most {MaxName} characters");
-        if (name.Any(char.IsControl)) return new MalformedInput($"'{field}' may not contain control characters");
+        if (name.Length == 0) return required ? new MalformedInput($"'{field}' is required") { Field = field } : "";
+        if (name.Length > MaxName) return new MalformedInput($"'{field}' may have at most {MaxName} characters") { Field = field };
+        if (name.Any(char.IsControl)) return new MalformedInput($"'{field}' may not contain control characters") { Field = field };
         return name;
     }
 

@@ -50,5 +50,12 @@ internal static class UserEndpoints
             var role = await service.CreateAsync(http.Caller(), id, body, http.Origin(), ct);
             return role.IsError ? ProblemResults.From(role.Error) : Results.Created($"/api/v1/accounts/{id}/roles/{role.Value.Id}", RoleView.From(role.Value));
         }).RequirePermission(Permission.SettingsManage).WithSummary("Create a custom role from permissions the caller holds");
+
+        roles.MapPatch("/{roleId}", async (string id, string roleId, CreateRoleRequest? body, HttpContext http, CustomRoleService service, CancellationToken ct) =>
+        {
+            if (body is null) return ProblemResults.BadRequest("a JSON body is required");
+            var role = await service.UpdateAsync(http.Caller(), id, roleId, body, http.Origin(), ct);
+            return role.IsError ? ProblemResults.From(role.Error) : Results.Ok(RoleView.From(role.Value));
+        }).RequirePermission(Permission.SettingsManage).WithSummary("Rename a custom role or replace its permissions (name and permissions both required)");
     }
 }

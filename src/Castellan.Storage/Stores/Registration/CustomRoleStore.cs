@@ -10,7 +10,7 @@ internal sealed class CustomRoleStore(IDbContextFactory<CastellanDb> factory) : 
     public async Task<bool> AddAsync(string accountId, Role role, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        db.CustomRoles.Add(new CustomRoleRow { Id = role.Id, AccountId = accountId, Name = role.Name, NameKey = role.Name.ToLowerInvariant(), Permissions = string.Join(',', role.Permissions.Select(p => p.ToString()).Order()) });
+        db.CustomRoles.Add(new CustomRoleRow { Id = role.Id, AccountId = accountId, Name = role.Name, NameKey = role.Name.ToLowerInvariant(), Permissions = Names(role) });
         try
         {
             await db.SaveChangesAsync(ct);
@@ -35,6 +35,27 @@ internal sealed class CustomRoleStore(IDbContextFactory<CastellanDb> factory) : 
         var rows = await db.CustomRoles.AsNoTracking().Where(r => r.AccountId == accountId).OrderBy(r => r.Name).ToListAsync(ct);
         return rows.Select(FromRow).ToList();
     }
+
+    public async Task<bool> UpdateAsync(string accountId, Role role, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var row = await db.CustomRoles.FirstOrDefaultAsync(r => r.AccountId == accountId && r.Id == role.Id, ct);
+        if (row is null) return false;
+        row.Name = role.Name;
+        row.NameKey = role.Name.ToLowerInvariant();
+        row.Permissions = Names(role);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException e) when (UniqueViolation.Is(e))
+        {
+            return false;
+        }
+    }
+
+    private static string Names(Role role) => string.Join(',', role.Permissions.Select(p => p.ToString()).Order());
 
     /// <summary>A permission name that no longer exists grants nothing rather than failing the whole role.</summary>
     private static Role FromRow(CustomRoleRow r) => new(r.Id, r.Name,
