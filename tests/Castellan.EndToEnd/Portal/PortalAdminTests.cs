@@ -1,0 +1,166 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Castellan.IntegrationTests.Registration;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Castellan.EndToEnd.Portal;
+
+/// <summary>
+/// The administration screens (roles, groups, organisations) in Chromium against a real server. Each form is first
+/// sent one bad input: the RA's message must appear beside that field with everything typed still there. What the
+/// browser saved is then read back over the REST API, and a custom role is proved by what its holder can open.
+/// </summary>
+[Trait("Category", "E2E")]
+public sealed class PortalAdminTests(PortalFixture fx) : IClassFixture<PortalFixture>
+{
+    [Fact]
+    public async Task A_custom_role_with_two_permissions_is_assigned_on_Users_and_its_holder_sees_only_what_it_allows()
+    {
+        var member = await fx.Server.AddMemberAsync(fx.A.AccountId, "basic-user");
+        var page = await SignedInAsync(fx.A.AdminEmail);
+        await page.GotoAsync("/settings/roles");
+        await LiveAsync(page);
+
+        // A built-in role's name is refused beside the name field; the name and both ticks stay.
+        await page.Locator("#role-name").FillAsync("Manager");
+        await page.Locator("[data-testid=perm-DashboardView] input").CheckAsync();
+        await page.Locator("[data-testid=perm-OrganizationsManage] input").CheckAsync();
+        await page.Locator("#save-role").ClickAsync();
+        await Expect(FieldOf(page, "#role-name")).ToContainTextAsync("'Manager' is the name of a built-in role");
+        await Expect(page.Locator("#role-name")).ToHaveValueAsync("Manager");
+        await Expect(page.Locator("[data-testid=perm-DashboardView] input")).ToBeCheckedAsync();
+        await Expect(page.Locator("[data-testid=perm-OrganizationsManage] input")).ToBeCheckedAsync();
+        await Expect(page.Locator("[data-testid=perm-UsersManage] input")).Not.ToBeCheckedAsync();
+        await fx.ScreenshotAsync(page, "roles-name-refused");
+
+        await page.Locator("#role-name").FillAsync("Org clerk");
+        await page.Locator("#save-role").ClickAsync();
+        await Expect(page.Locator("[data-testid='role-permissions-Org clerk']")).ToHaveTextAsync("2");
+        await fx.ScreenshotAsync(page, "roles");
+        var roles = await fx.Server.Client.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/{fx.A.AccountId}/roles");
+        var clerk = roles.EnumerateArray().Single(r => r.GetProperty("name").GetString() == "Org clerk");
+        Assert.Equal(["DashboardView", "OrganizationsManage"], clerk.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()!));
+        var roleId = clerk.GetProperty("id").GetString()!;
+
+        // Assigned from the Users screen with the keyboard-operable select.
+        await page.GotoAsync("/users");
+        await LiveAsync(page);
+        await page.Locator($"[data-testid='role-{member.Email}']").SelectOptionAsync(new SelectOptionValue { Label = "Org clerk" });
+        await Expect(page.GetByText($"{member.Email} is now Org clerk.")).ToBeVisibleAsync();
+        var members = await fx.Server.Client.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/{fx.A.AccountId}/users");
+        Assert.Equal(roleId, members.EnumerateArray().Single(m => m.GetProperty("email").GetString() == member.Email).GetProperty("role").GetString());
+
+        // The holder: the menu offers organisations and nothing the role lacks; the RA refuses the rest if typed in.
+        var clerkPage = await SignedInAsync(member.Email);
+        await Expect(clerkPage.Locator("[data-testid=nav-organizations]")).ToBeVisibleAsync();
+        foreach (var hidden in new[] { "nav-new-request", "nav-users", "nav-roles", "nav-groups", "nav-audit", "nav-security" })
+            await Expect(clerkPage.Locator($"[data-testid={hidden}]")).ToHaveCountAsync(0);
+        await clerkPage.Locator("[data-testid=nav-organizations]").ClickAsync();
+        await Expect(clerkPage.Locator("[data-testid=organizations-ready]")).ToBeAttachedAsync();
+        await Expect(clerkPage.Locator("[data-testid=error]")).ToHaveCountAsync(0);
+        await clerkPage.GotoAsync("/groups");
+        await LiveAsync(clerkPage);
+        await Expect(clerkPage.Locator("[data-testid=group-form]")).ToHaveCountAsync(0);
+        await clerkPage.GotoAsync("/users");
+        await LiveAsync(clerkPage);
+        await Expect(clerkPage.Locator("[data-testid=error]")).ToContainTextAsync("lacks the 'UsersManage' permission");
+    }
+
+    [Fact]
+    public async Task A_group_is_created_with_listed_members_and_a_spend_limit_after_a_taken_name_is_refused_by_its_field()
+    {
+        var member = await fx.Server.AddMemberAsync(fx.A.AccountId, "standard-user");
+        var page = await SignedInAsync(fx.A.AdminEmail);
+        await page.GotoAsync("/groups");
+        await LiveAsync(page);
+
+        // "Default" is the account's default group: refused beside the name, and the rest of the form is kept.
+        await page.Locator("#group-name").FillAsync("Default");
+        await page.Locator("[data-testid=group-access-listed]").ClickAsync();
+        await page.Locator($"[data-testid='group-member-{member.Email}'] input").CheckAsync();
+        await page.Locator("[data-testid=group-mode-group]").ClickAsync();
+        await page.Locator("#group-limit").FillAsync("250.00");
+        await page.Locator("#save-group").ClickAsync();
+        await Expect(FieldOf(page, "#group-name")).ToContainTextAsync("already has a group named 'Default'");
+        await Expect(page.Locator("#group-name")).ToHaveValueAsync("Default");
+        await Expect(page.Locator("#group-limit")).ToHaveValueAsync("250.00");
+        await Expect(page.Locator($"[data-testid='group-member-{member.Email}'] input")).ToBeCheckedAsync();
+        await fx.ScreenshotAsync(page, "groups-name-refused");
+
+        await page.Locator("#group-name").FillAsync("Web team");
+        await page.Locator("#save-group").ClickAsync();
+        await Expect(page.Locator("[data-testid='group-limit-Web team']")).ToHaveTextAsync("250.00 USD per month");
+        await Expect(page.Locator("[data-testid='group-mode-Web team']")).ToHaveTextAsync("Group balance");
+        await Expect(page.Locator("[data-testid='group-balance-Web team']")).ToHaveTextAsync("0.00 USD");
+        // The default group pays from the account: its balance is the account's (credited 500.00, orders placed since).
+        await Expect(page.Locator("[data-testid='group-balance-Default']")).Not.ToHaveTextAsync("—");
+        await fx.ScreenshotAsync(page, "groups");
+
+        var groups = await fx.Server.Client.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/{fx.A.AccountId}/groups");
+        var web = groups.EnumerateArray().Single(g => g.GetProperty("name").GetString() == "Web team");
+        Assert.Equal("listed-users", web.GetProperty("userAccess").GetString());
+        Assert.Equal([member.UserId], web.GetProperty("userIds").EnumerateArray().Select(u => u.GetString()!));
+        Assert.Equal(25_000, web.GetProperty("finance").GetProperty("spendLimitMinor").GetInt64());
+        Assert.Equal("group", web.GetProperty("finance").GetProperty("mode").GetString());
+
+        // Editing keeps the group and changes only what was changed.
+        await page.Locator("[data-testid='edit-group-Web team']").ClickAsync();
+        await Expect(page.Locator("#group-limit")).ToHaveValueAsync("250.00");
+        await page.Locator("#group-limit").FillAsync("");
+        await page.Locator("#save-group").ClickAsync();
+        await Expect(page.Locator("[data-testid='group-limit-Web team']")).ToHaveTextAsync("None");
+    }
+
+    [Fact]
+    public async Task An_organisation_is_added_after_a_bad_country_is_refused_by_its_field_and_shows_Pending()
+    {
+        var page = await SignedInAsync(fx.A.AdminEmail);
+        await page.GotoAsync("/organizations");
+        await LiveAsync(page);
+
+        // "UK" is not an ISO 3166-1 code: refused beside the country, every other field kept.
+        await page.Locator("#org-legal-name").FillAsync("Example Widgets Ltd");
+        await page.Locator("#org-country").FillAsync("UK");
+        await page.Locator("#org-locality").FillAsync("London");
+        await page.Locator("#org-registration").FillAsync("01234567");
+        await page.Locator("#add-organization").ClickAsync();
+        await Expect(FieldOf(page, "#org-country")).ToContainTextAsync("ISO 3166-1 alpha-2");
+        await Expect(page.Locator("#org-legal-name")).ToHaveValueAsync("Example Widgets Ltd");
+        await Expect(page.Locator("#org-locality")).ToHaveValueAsync("London");
+        await Expect(page.Locator("#org-registration")).ToHaveValueAsync("01234567");
+        await fx.ScreenshotAsync(page, "organizations-country-refused");
+
+        await page.Locator("#org-country").FillAsync("GB");
+        await page.Locator("#add-organization").ClickAsync();
+        await Expect(page.Locator("[data-testid='organization-status-Example Widgets Ltd']")).ToHaveTextAsync("Pending");
+        await Expect(page.Locator("[data-testid=organization-detail-registration]")).ToHaveTextAsync("01234567");
+        await Expect(page.Locator("#org-legal-name")).ToHaveValueAsync("");
+        await fx.ScreenshotAsync(page, "organizations");
+
+        var list = await fx.Server.Client.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/{fx.A.AccountId}/organizations");
+        var org = list.EnumerateArray().Single(o => o.GetProperty("legalName").GetString() == "Example Widgets Ltd");
+        Assert.Equal("GB", org.GetProperty("country").GetString());
+        Assert.Equal("London", org.GetProperty("locality").GetString());
+        Assert.Equal("pending", org.GetProperty("status").GetString());
+    }
+
+    /// <summary>The MudBlazor input control around one input: its helper line is where the field's message shows.</summary>
+    private static ILocator FieldOf(IPage page, string inputSelector) =>
+        page.Locator(".mud-input-control").Filter(new() { Has = page.Locator(inputSelector) });
+
+    private async Task<IPage> SignedInAsync(string email)
+    {
+        var page = await fx.NewPageAsync();
+        await page.GotoAsync("/signin");
+        await LiveAsync(page);
+        await page.Locator("#email").FillAsync(email);
+        await page.Locator("#password").FillAsync(RegistrationServer.Password);
+        await page.Locator("#sign-in").ClickAsync();
+        await Expect(page.Locator("[data-testid=dashboard-ready]")).ToBeAttachedAsync();
+        return page;
+    }
+
+    private static Task LiveAsync(IPage page) =>
+        page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+}
