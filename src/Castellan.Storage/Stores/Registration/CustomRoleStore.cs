@@ -1,3 +1,4 @@
+using Castellan.Authority.Coordination;
 using Castellan.Registration.Contracts;
 using Castellan.Registration.Roles;
 using Castellan.Storage.Entities;
@@ -5,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Castellan.Storage.Stores.Registration;
 
-internal sealed class CustomRoleStore(IDbContextFactory<CastellanDb> factory) : ICustomRoleStore
+internal sealed class CustomRoleStore(IDbContextFactory<CastellanDb> factory, TimeProvider clock, IEnumerable<IAccessChangeListener> callers) : ICustomRoleStore
 {
     public async Task<bool> AddAsync(string accountId, Role role, CancellationToken ct)
     {
@@ -36,18 +37,21 @@ internal sealed class CustomRoleStore(IDbContextFactory<CastellanDb> factory) : 
         return rows.Select(FromRow).ToList();
     }
 
+    /// <summary>An access change: holders' cached callers are dropped here at once and on other nodes through the feed.</summary>
     public async Task<bool> UpdateAsync(string accountId, Role role, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        var row = await db.CustomRoles.FirstOrDefaultAsync(r => r.AccountId == accountId && r.Id == role.Id, ct);
-        if (row is null) return false;
-        row.Name = role.Name;
-        row.NameKey = role.Name.ToLowerInvariant();
-        row.Permissions = Names(role);
         try
         {
-            await db.SaveChangesAsync(ct);
-            return true;
+            return await ChangeLog.CommitAccessChangeAsync(db, async () =>
+            {
+                var row = await db.CustomRoles.FirstOrDefaultAsync(r => r.AccountId == accountId && r.Id == role.Id, ct);
+                if (row is null) return false;
+                row.Name = role.Name;
+                row.NameKey = role.Name.ToLowerInvariant();
+                row.Permissions = Names(role);
+                return true;
+            }, clock, callers, ct);
         }
         catch (DbUpdateException e) when (UniqueViolation.Is(e))
         {
