@@ -32,12 +32,12 @@ public sealed class PortalAdminTests(PortalFixture fx) : IClassFixture<PortalFix
         await Expect(page.Locator("[data-testid=perm-DashboardView] input")).ToBeCheckedAsync();
         await Expect(page.Locator("[data-testid=perm-OrganizationsManage] input")).ToBeCheckedAsync();
         await Expect(page.Locator("[data-testid=perm-UsersManage] input")).Not.ToBeCheckedAsync();
-        await fx.ScreenshotAsync(page, "roles-name-refused");
+        await ShotAsync(page, "roles-name-refused");
 
         await page.Locator("#role-name").FillAsync("Org clerk");
         await page.Locator("#save-role").ClickAsync();
         await Expect(page.Locator("[data-testid='role-permissions-Org clerk']")).ToHaveTextAsync("2");
-        await fx.ScreenshotAsync(page, "roles");
+        await ShotAsync(page, "roles");
         var roles = await fx.Server.Client.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/{fx.A.AccountId}/roles");
         var clerk = roles.EnumerateArray().Single(r => r.GetProperty("name").GetString() == "Org clerk");
         Assert.Equal(["DashboardView", "OrganizationsManage"], clerk.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()!));
@@ -86,7 +86,7 @@ public sealed class PortalAdminTests(PortalFixture fx) : IClassFixture<PortalFix
         await Expect(page.Locator("#group-name")).ToHaveValueAsync("Default");
         await Expect(page.Locator("#group-limit")).ToHaveValueAsync("250.00");
         await Expect(page.Locator($"[data-testid='group-member-{member.Email}'] input")).ToBeCheckedAsync();
-        await fx.ScreenshotAsync(page, "groups-name-refused");
+        await ShotAsync(page, "groups-name-refused");
 
         await page.Locator("#group-name").FillAsync("Web team");
         await page.Locator("#save-group").ClickAsync();
@@ -95,7 +95,7 @@ public sealed class PortalAdminTests(PortalFixture fx) : IClassFixture<PortalFix
         await Expect(page.Locator("[data-testid='group-balance-Web team']")).ToHaveTextAsync("0.00 USD");
         // The default group pays from the account: its balance is the account's (credited 500.00, orders placed since).
         await Expect(page.Locator("[data-testid='group-balance-Default']")).Not.ToHaveTextAsync("—");
-        await fx.ScreenshotAsync(page, "groups");
+        await ShotAsync(page, "groups");
 
         var groups = await fx.Server.Client.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/{fx.A.AccountId}/groups");
         var web = groups.EnumerateArray().Single(g => g.GetProperty("name").GetString() == "Web team");
@@ -129,20 +129,27 @@ public sealed class PortalAdminTests(PortalFixture fx) : IClassFixture<PortalFix
         await Expect(page.Locator("#org-legal-name")).ToHaveValueAsync("Example Widgets Ltd");
         await Expect(page.Locator("#org-locality")).ToHaveValueAsync("London");
         await Expect(page.Locator("#org-registration")).ToHaveValueAsync("01234567");
-        await fx.ScreenshotAsync(page, "organizations-country-refused");
+        await ShotAsync(page, "organizations-country-refused");
 
         await page.Locator("#org-country").FillAsync("GB");
         await page.Locator("#add-organization").ClickAsync();
         await Expect(page.Locator("[data-testid='organization-status-Example Widgets Ltd']")).ToHaveTextAsync("Pending");
         await Expect(page.Locator("[data-testid=organization-detail-registration]")).ToHaveTextAsync("01234567");
         await Expect(page.Locator("#org-legal-name")).ToHaveValueAsync("");
-        await fx.ScreenshotAsync(page, "organizations");
+        await ShotAsync(page, "organizations");
 
         var list = await fx.Server.Client.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/{fx.A.AccountId}/organizations");
         var org = list.EnumerateArray().Single(o => o.GetProperty("legalName").GetString() == "Example Widgets Ltd");
         Assert.Equal("GB", org.GetProperty("country").GetString());
         Assert.Equal("London", org.GetProperty("locality").GetString());
         Assert.Equal("pending", org.GetProperty("status").GetString());
+    }
+
+    /// <summary>From the top: a full-page shot of a scrolled page draws the fixed app bar over the middle.</summary>
+    private async Task ShotAsync(IPage page, string name)
+    {
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await fx.ScreenshotAsync(page, name);
     }
 
     /// <summary>The MudBlazor input control around one input: its helper line is where the field's message shows.</summary>
