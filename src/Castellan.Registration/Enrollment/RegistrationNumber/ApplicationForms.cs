@@ -11,8 +11,9 @@ namespace Castellan.Registration.Enrollment.RegistrationNumber;
 /// <summary>
 /// Seed 002 step 3: the application for the certificate and the contract, with the REGISTRATION NUMBER and name
 /// already filled in "at the places needed", and the service's document checklist. PdfPig writes it with the
-/// Standard-14 fonts (nothing embedded); those cover WinAnsi only, so other characters print as '?' on paper while
-/// the certificate keeps the name exactly as registered.
+/// Standard-14 fonts (nothing embedded). PdfPig 0.1.16 writes them with Adobe StandardEncoding, which agrees with
+/// Latin-1 only on ASCII (0xEB reads back as 'º', not 'ë'), so anything beyond ASCII prints as '?'
+/// on paper; the certificate keeps the name exactly as registered.
 /// </summary>
 public static class ApplicationForms
 {
@@ -53,11 +54,11 @@ public static class ApplicationForms
         return builder.Build();
     }
 
-    /// <summary>WinAnsi (Latin-1 printable) only; anything else becomes '?'.</summary>
+    /// <summary>Printable ASCII only; anything else becomes '?' (globalization may be invariant here, so no accent folding).</summary>
     internal static string Printable(string text)
     {
         var b = new StringBuilder(text.Length);
-        foreach (var c in text) b.Append(c is (>= ' ' and <= '~') or (>= '\u00A1' and <= '\u00FF') ? c : '?');
+        foreach (var c in text) b.Append(c is >= ' ' and <= '~' ? c : '?');
         return b.ToString();
     }
 }
