@@ -82,7 +82,7 @@ public sealed class RegistrationNumberJourneyTests(EnrolmentFixture fx) : IClass
         await Expect(officer.Locator("[data-testid=detail-status]")).ToHaveTextAsync("Documents submitted");
         await officer.Locator("#accept-documents").ClickAsync();
         await Expect(officer.GetByText("confirm every required document first")).ToBeVisibleAsync();
-        foreach (var item in await officer.Locator("[data-testid=checklist-item] input").AllAsync()) await item.CheckAsync();
+        foreach (var item in Checklist) await officer.GetByRole(AriaRole.Checkbox, new PageGetByRoleOptions { Name = item, Exact = true }).CheckAsync();
         await fx.ScreenshotAsync(officer, "registration-desk");
         await officer.Locator("#accept-documents").ClickAsync();
         await Expect(officer.Locator("[data-testid=action-done]")).ToHaveTextAsync($"Accepted the documents of {number}");
