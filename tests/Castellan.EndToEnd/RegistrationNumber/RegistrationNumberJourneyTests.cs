@@ -75,6 +75,9 @@ public sealed class RegistrationNumberJourneyTests(EnrolmentFixture fx) : IClass
         await Expect(applicant.Locator("[data-testid=document-row]")).ToHaveCountAsync(1);
         await applicant.Locator("#submit-documents").ClickAsync();
         await Expect(Profile(applicant)).ToHaveAttributeAsync("data-status", "DocumentsSubmitted");
+        await Expect(applicant.Locator("[data-testid=stage-DocumentsSubmitted]")).ToHaveAttributeAsync("data-state", "current");
+        await Expect(applicant.Locator("[data-testid=stage-Issued]")).ToHaveAttributeAsync("data-state", "todo");
+        await fx.ScreenshotAsync(applicant, "registration-number-status");
 
         // 4. The RA officer checks the documents against the checklist and accepts.
         var officer = await SignedInAsync();
