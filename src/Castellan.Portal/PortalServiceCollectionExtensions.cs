@@ -46,6 +46,8 @@ public static class PortalServiceCollectionExtensions
         services.AddSingleton<PendingSignIns>();
         services.AddScoped<PortalSession>();
         services.AddSingleton<SignInChecks>();
+        services.AddSingleton<RegistrationNumber.ApplicantTickets>();
+        services.AddScoped<RegistrationNumber.ApplicantSession>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Routing.MatcherPolicy, Track.PageOrApiSelector>());
         return services;
     }
@@ -55,6 +57,7 @@ public static class PortalServiceCollectionExtensions
     {
         SessionEndpoints.Map(app);
         Certificates.CertificateDownloads.Map(app);
+        RegistrationNumber.ApplicantTickets.Map(app);
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -2,6 +2,7 @@ using Castellan.Registration.Access;
 using Castellan.Registration.Accounts;
 using Castellan.Registration.Domains;
 using Castellan.Registration.Enrollment;
+using Castellan.Registration.Enrollment.RegistrationNumber;
 using Castellan.Registration.Notifications;
 using Castellan.Registration.Orders;
 using Castellan.Registration.Products;
@@ -38,6 +39,7 @@ public static class RegistrationServiceCollectionExtensions
         services.AddOrderActions();
         services.AddSingleton<Enrollment.ProtocolEnrollment>();
         services.AddInvitationEnrolment();
+        services.AddRegistrationNumberEnrolment();
         services.AddSingleton<DomainService>();
         services.AddSingleton<Organizations.OrganizationService>();
         services.AddSingleton<PreviewOrder>();

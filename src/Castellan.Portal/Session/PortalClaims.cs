@@ -9,6 +9,9 @@ public static class PortalClaims
     public const string UserId = ClaimTypes.NameIdentifier;
     public const string AccountId = "castellan:account";
 
+    /// <summary>A registration-number applicant's session (seed 002): the application id, and nothing of any user or account.</summary>
+    public const string ApplicantId = "castellan:applicant";
+
     public static string? Of(ClaimsPrincipal? principal, string type) =>
         principal?.Identity?.IsAuthenticated == true ? principal.FindFirst(type)?.Value : null;
 }

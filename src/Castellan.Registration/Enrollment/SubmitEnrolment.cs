@@ -109,14 +109,20 @@ public sealed class SubmitEnrolment(IEnrolmentStore store, IProductStore product
     /// <summary>The CSR as PEM when its signature verifies and its key suits the profile.</summary>
     private async Task<Result<string>> CheckCsrAsync(string? text, EnrolmentPolicy policy, CancellationToken ct)
     {
+        var profile = await ProfileOfAsync(policy, ct);
+        if (profile is null) return new NotFound("product", $"product '{policy.ProductId}' does not exist");
+        return CheckCsr(text, profile);
+    }
+
+    /// <summary>The CSR as PEM when its signature verifies and its key suits <paramref name="profile"/>; shared with registration-number enrolment.</summary>
+    internal static Result<string> CheckCsr(string? text, CertificateProfile profile)
+    {
         if (string.IsNullOrWhiteSpace(text)) return new MalformedInput("paste the certificate request (CSR), or generate the key in the browser");
         // A pasted private key is refused outright, and not stored: only the request belongs here.
         if (text.Contains("PRIVATE KEY", StringComparison.Ordinal))
             return new MalformedInput("this is a private key; never send it to anyone. Paste the certificate request (BEGIN CERTIFICATE REQUEST) instead");
         var parsed = CsrReader.Read(text);
         if (parsed.IsError) return parsed.Error;
-        var profile = await ProfileOfAsync(policy, ct);
-        if (profile is null) return new NotFound("product", $"product '{policy.ProductId}' does not exist");
         var key = parsed.Value.Key;
         var refused = key.Type switch
         {

@@ -19,10 +19,15 @@ public static class Lockout
     public static User RecordFailure(User user, DateTimeOffset now)
     {
         var failures = user.FailedSignIns + 1;
-        if (failures < Threshold) return user with { FailedSignIns = failures };
+        return LockAfter(failures, now) is { } until ? user with { FailedSignIns = failures, LockedUntil = until } : user with { FailedSignIns = failures };
+    }
+
+    /// <summary>Until when a login with <paramref name="failures"/> consecutive failures is locked; null below the threshold.</summary>
+    public static DateTimeOffset? LockAfter(int failures, DateTimeOffset now)
+    {
+        if (failures < Threshold) return null;
         var doublings = Math.Min(failures - Threshold, 16);
-        var length = TimeSpan.FromTicks(Math.Min(BaseLock.Ticks << doublings, MaxLock.Ticks));
-        return user with { FailedSignIns = failures, LockedUntil = now + length };
+        return now + TimeSpan.FromTicks(Math.Min(BaseLock.Ticks << doublings, MaxLock.Ticks));
     }
 
     public static User RecordSuccess(User user) => user with { FailedSignIns = 0, LockedUntil = null };

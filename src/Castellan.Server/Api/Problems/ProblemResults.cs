@@ -51,6 +51,11 @@ internal static class ProblemResults
         EnrolmentLinkUnusable e => Problem(404, "not-found", "The link was not found", e.Detail),
         EnrolmentFormInvalid e => Problem(422, "enrolment-form-invalid", "The enrolment form is invalid", e.Detail, errors: e.Errors),
         CsvTooLarge e => Problem(413, "too-large", "The CSV is too large", e.Detail),
+        // Seed 002: a wrong number or code says nothing about which; a locked sign-in is 423 (RFC 4918 11.3); a step in the wrong stage 409.
+        AccessCodeRefused e => Problem(401, "access-code-refused", "The registration number or access code is wrong", e.Detail),
+        AccessCodeLocked e => Problem(423, "access-code-locked", "The sign-in is locked", e.Detail),
+        RegistrationFormInvalid e => Problem(422, "registration-form-invalid", "The form is invalid", e.Detail, errors: e.Errors),
+        WrongRegistrationStage e => Problem(409, "wrong-stage", "The application is not at the stage for this action", e.Detail, "registration.stage"),
         Castellan.Registration.Access.AddressNotAllowed e => Problem(403, "address-not-allowed", "Not allowed from this address", e.Detail),
         _ => Problem(500, "internal", "Internal error", "The server could not complete the request."),
     };
