@@ -75,6 +75,10 @@ public sealed class OrderService(
         if (tags.IsError) return tags.Error;
         var recipients = OrderInput.Recipients(r.AdditionalRecipients);
         if (recipients.IsError) return recipients.Error;
+        var requesterName = Users.Fields.Name(r.RequesterName, "requesterName", required: false);
+        if (requesterName.IsError) return requesterName.Error;
+        var requesterMobile = Users.Fields.Mobile(r.RequesterMobile);
+        if (requesterMobile.IsError) return new MalformedInput("'requesterMobile' must be a phone number of at most 32 characters");
         var subject = string.IsNullOrWhiteSpace(r.Subject) ? null : r.Subject.Trim();
         if (subject is { Length: > 1024 }) return new MalformedInput("the subject is longer than 1024 characters");
         // Issue 3 item 7: the name shape a built-in TLS product sells; OV/EV put the verified organisation in the subject.
@@ -115,7 +119,10 @@ public sealed class OrderService(
         var now = clock.GetUtcNow();
         var order = new Order(OrderInput.OrderId(accountId, key), accountId, groupId, product.Id, status, r.Csr?.Trim() is { Length: > 0 } text ? text : null,
             sans.Value, subject, days, remarks.Value, tags.Value, recipients.Value, price.Value, product.Currency, caller.Actor, key, fingerprint, now, now);
-        order = extras.Value.ApplyTo(order, now, r.RenewalOf);
+        order = extras.Value.ApplyTo(order, now, r.RenewalOf) with
+        {
+            RequesterName = requesterName.Value is { Length: > 0 } n ? n : null, RequesterMobile = requesterMobile.Value,
+        };
 
         // 5. Pay first: a refused payment leaves neither an order nor a debit. The debit is keyed by the order id, so
         //    a retry after a crash between 5 and 6 finds the same journal instead of charging twice.
