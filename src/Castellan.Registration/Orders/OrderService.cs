@@ -12,6 +12,9 @@ using Castellan.Registration.Roles;
 
 namespace Castellan.Registration.Orders;
 
+/// <summary>Whether a caller may act on an order as its manager (or placer) and as an approver.</summary>
+public sealed record OrderRights(bool Manage, bool Approve);
+
 /// <summary>An order as returned by a use case; <see cref="Replayed"/> when the idempotency key found an earlier order.</summary>
 public sealed record OrderOutcome(Order Order, bool Replayed = false);
 
@@ -310,6 +313,19 @@ public sealed class OrderService(
             IdempotencyKeyReused => new OrderKeyReused(order.IdempotencyKey),
             _ => debit.Error,
         };
+    }
+
+    /// <summary>
+    /// What the caller may do to <paramref name="order"/> by the rules each action checks again (<see cref="FindForActionAsync"/>):
+    /// screens offer only these, so what they show and what the RA allows cannot drift apart.
+    /// </summary>
+    public async Task<OrderRights> RightsAsync(Caller caller, Order order, CancellationToken ct)
+    {
+        var account = await accounts.GetAsync(order.AccountId, ct);
+        var permissions = account is null ? null : AccessPolicy.On(caller, account);
+        if (permissions is null || !MaySee(caller, permissions, order)) return new OrderRights(false, false);
+        var owner = order.PlacedBy == caller.Actor && permissions.Contains(Permission.CertificatesRequest);
+        return new OrderRights(permissions.Contains(Permission.OrdersManage) || owner, permissions.Contains(Permission.OrdersApprove));
     }
 
     internal async Task<Result<(Order Order, Account Account)>> FindForActionAsync(Caller caller, string id, Permission needed, bool ownerMay, CancellationToken ct)
