@@ -14,6 +14,9 @@ namespace Castellan.EndToEnd.Portal;
 public sealed class PortalOrdersFixture : IAsyncLifetime
 {
     public const string TlsProduct = "prd_tls_server";
+
+    /// <summary>Built-in multi-domain tls-server: names can be added to its orders.</summary>
+    public const string MultiProduct = "prd_tls_multi";
     public const string Checklist = "The names belong to the applicant; The ID document matches the requester";
 
     /// <summary>A minimal PDF, as the document sniffer accepts it.</summary>
@@ -44,7 +47,7 @@ public sealed class PortalOrdersFixture : IAsyncLifetime
         C = await NewTenantAsync(credit: 200_000);
 
         ToReissue = await PlaceAsync(C.Admin, "reissue.orders.example.com");
-        ToChangeSans = await PlaceAsync(C.Admin, "sans.orders.example.com");
+        ToChangeSans = await PlaceAsync(C.Admin, "sans.orders.example.com", product: MultiProduct);
         ToRevoke = await PlaceAsync(C.Admin, "revoke.orders.example.com");
         Alpha =
         [

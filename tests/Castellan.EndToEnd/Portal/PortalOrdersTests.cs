@@ -23,6 +23,7 @@ public sealed class PortalOrdersTests(PortalOrdersFixture fx) : IClassFixture<Po
         await page.GotoAsync("/orders");
         await LiveAsync(page);
         await Expect(page.Locator("[data-testid=orders-loaded-all]")).ToBeAttachedAsync();
+        await Expect(page.Locator("[data-testid=order-link]").First).ToBeVisibleAsync();
         var before = await page.Locator("[data-testid=order-link]").CountAsync();
         Assert.True(before >= fx.AllOrders, $"wanted at least {fx.AllOrders} orders before filtering, saw {before}");
 
@@ -50,9 +51,9 @@ public sealed class PortalOrdersTests(PortalOrdersFixture fx) : IClassFixture<Po
         // Column choice: Price hidden, and still hidden after a reload (kept in this browser for this user).
         await Expect(page.Locator("[data-testid=th-price]")).ToHaveCountAsync(1);
         await page.Locator("#choose-columns").ClickAsync();
-        await page.Locator("[data-testid=col-price] input").ClickAsync();
+        await Column(page, "Price").ClickAsync();
         await Expect(page.Locator("[data-testid=th-price]")).ToHaveCountAsync(0);
-        await page.Locator("[data-testid=col-requester] input").ClickAsync();
+        await Column(page, "Requester").ClickAsync();
         await Expect(page.Locator("[data-testid=th-requester]")).ToHaveCountAsync(1);
         await fx.ScreenshotAsync(page, "orders-list");
         await page.ReloadAsync();
@@ -90,7 +91,7 @@ public sealed class PortalOrdersTests(PortalOrdersFixture fx) : IClassFixture<Po
         var broken = BreakSignature(csr);
         await page.Locator("#reissue-csr").FillAsync(broken);
         await page.Locator("#reissue-submit").ClickAsync();
-        var csrError = page.Locator("[data-testid=reissue-dialog] .mud-input-error");
+        var csrError = page.Locator("[data-testid=reissue-dialog] .mud-input-helper-text.mud-input-error");
         await Expect(csrError).ToContainTextAsync("CSR");
         await Expect(page.Locator("#reissue-csr")).ToHaveValueAsync(broken);
         await fx.ScreenshotAsync(page, "order-reissue-refused");
@@ -120,7 +121,7 @@ public sealed class PortalOrdersTests(PortalOrdersFixture fx) : IClassFixture<Po
         await page.Locator("#open-sans").ClickAsync();
         await page.Locator("#sans-add").FillAsync("bad_name!.example.com");
         await page.Locator("#sans-submit").ClickAsync();
-        await Expect(page.Locator("[data-testid=sans-dialog] .mud-input-error")).ToContainTextAsync("bad_name!.example.com");
+        await Expect(page.Locator("[data-testid=sans-dialog] .mud-input-helper-text.mud-input-error")).ToContainTextAsync("bad_name!.example.com");
         await Expect(page.Locator("#sans-add")).ToHaveValueAsync("bad_name!.example.com");
 
         await page.Locator("#sans-add").FillAsync("www.sans.orders.example.com");
@@ -144,10 +145,10 @@ public sealed class PortalOrdersTests(PortalOrdersFixture fx) : IClassFixture<Po
         var serial = (await fx.OrderOverApiAsync(fx.ToRevoke)).GetProperty("certificateSerial").GetString()!;
         await Expect(page.Locator("[data-testid=certificate-status]")).ToContainTextAsync("valid");
         await page.Locator("#open-revoke").ClickAsync();
-        await page.Locator("#revoke-reason").ClickAsync();
+        await page.Locator(".mud-select:has(#revoke-reason)").First.ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = new Regex("^keyCompromise$") }).ClickAsync();
         await page.Locator("#revoke-submit").ClickAsync();
-        await Expect(page.Locator("[data-testid=revoke-dialog] .mud-input-error")).ToContainTextAsync("'remarks' is required");
+        await Expect(page.Locator("[data-testid=revoke-dialog] .mud-input-helper-text.mud-input-error")).ToContainTextAsync("'remarks' is required");
 
         await page.Locator("#revoke-remarks").FillAsync("the server's disk was stolen");
         await page.Locator("#revoke-submit").ClickAsync();
@@ -183,14 +184,15 @@ public sealed class PortalOrdersTests(PortalOrdersFixture fx) : IClassFixture<Po
 
         var approve = page.Locator($"#queue-approve-{id}");
         await Expect(approve).ToBeDisabledAsync();
-        await card.Locator($"[data-testid=check-{id}-0] input").ClickAsync();
+        await card.GetByText("The names belong to the applicant").ClickAsync();
         await Expect(approve).ToBeDisabledAsync();
-        await card.Locator($"[data-testid=check-{id}-1] input").ClickAsync();
+        await card.GetByText("The ID document matches the requester").ClickAsync();
         await fx.ScreenshotAsync(page, "orders-approvals");
         await approve.ClickAsync();
         await Expect(page.Locator("[data-testid=queue-done]")).ToContainTextAsync($"Order {id} approved");
         await Expect(card).ToHaveCountAsync(0);
-        Assert.Equal("fulfilled", (await fx.OrderOverApiAsync(id)).GetProperty("status").GetString());
+        // A manual product's approved order is accepted and waits for an RA officer to fulfil it.
+        Assert.Equal("accepted", (await fx.OrderOverApiAsync(id)).GetProperty("status").GetString());
     }
 
     [Fact]
@@ -202,6 +204,9 @@ public sealed class PortalOrdersTests(PortalOrdersFixture fx) : IClassFixture<Po
         var order = await fx.OrderOverApiAsync(fx.Alpha[0]);
         Assert.Equal(("Ada Lovelace", "+44 20 7946 0000"), (order.GetProperty("requesterName").GetString(), order.GetProperty("requesterMobile").GetString()));
     }
+
+    private static ILocator Column(IPage page, string title) =>
+        page.Locator("[data-testid=column-chooser]").GetByText(title, new() { Exact = true });
 
     private async Task<IPage> OrderPageAsync(string orderId)
     {
