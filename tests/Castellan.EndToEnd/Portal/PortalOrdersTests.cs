@@ -205,6 +205,34 @@ public sealed class PortalOrdersTests(PortalOrdersFixture fx) : IClassFixture<Po
         Assert.Equal(("Ada Lovelace", "+44 20 7946 0000"), (order.GetProperty("requesterName").GetString(), order.GetProperty("requesterMobile").GetString()));
     }
 
+    [Fact]
+    public async Task Editing_recipients_refuses_a_bad_address_by_its_field_and_saves_a_good_one_and_a_tracking_link_opens_the_public_page()
+    {
+        var id = fx.Alpha[1];
+        var page = await OrderPageAsync(id);
+        await page.Locator("#open-edit").ClickAsync();
+        await page.Locator("#edit-recipients").FillAsync("ops@example.com\nnot-an-address");
+        await page.Locator("#edit-submit").ClickAsync();
+        await Expect(page.Locator("[data-testid=edit-dialog] .mud-input-helper-text.mud-input-error")).ToContainTextAsync("additional recipient");
+        await Expect(page.Locator("#edit-recipients")).ToHaveValueAsync("ops@example.com\nnot-an-address");
+        Assert.Empty((await fx.OrderOverApiAsync(id)).GetProperty("additionalRecipients").EnumerateArray());
+
+        await page.Locator("#edit-recipients").FillAsync("ops@example.com\nsecurity@example.com");
+        await page.Locator("#edit-submit").ClickAsync();
+        await Expect(page.Locator("[data-testid=action-done]")).ToHaveTextAsync("Order details saved.");
+        await Expect(page.Locator("[data-testid=order-recipients]")).ToHaveTextAsync("ops@example.com, security@example.com");
+        Assert.Equal(["ops@example.com", "security@example.com"],
+            (await fx.OrderOverApiAsync(id)).GetProperty("additionalRecipients").EnumerateArray().Select(e => e.GetString()!).ToArray());
+
+        await page.Locator("#create-tracking-link").ClickAsync();
+        var link = page.Locator("#tracking-link");
+        await Expect(link).ToHaveValueAsync(new Regex("/track/trk_"));
+        var url = await link.InputValueAsync();
+        var anonymous = await fx.NewPageAsync();
+        await anonymous.GotoAsync(url);
+        await Expect(anonymous.GetByText("two.alpha.search.example.com")).ToBeVisibleAsync();
+    }
+
     private static ILocator Column(IPage page, string title) =>
         page.Locator("[data-testid=column-chooser]").GetByText(title, new() { Exact = true });
 
