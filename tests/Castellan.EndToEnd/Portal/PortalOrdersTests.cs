@@ -230,7 +230,7 @@ public sealed class PortalOrdersTests(PortalOrdersFixture fx) : IClassFixture<Po
         var url = await link.InputValueAsync();
         var anonymous = await fx.NewPageAsync();
         await anonymous.GotoAsync(url);
-        await Expect(anonymous.GetByText("two.alpha.search.example.com")).ToBeVisibleAsync();
+        await Expect(anonymous.GetByTestId("detail-name")).ToHaveTextAsync("two.alpha.search.example.com");
     }
 
     private static ILocator Column(IPage page, string title) =>
