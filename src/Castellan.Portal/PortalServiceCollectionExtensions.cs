@@ -58,6 +58,7 @@ public static class PortalServiceCollectionExtensions
         SessionEndpoints.Map(app);
         Certificates.CertificateDownloads.Map(app);
         RegistrationNumber.ApplicantTickets.Map(app);
+        Orders.OrderDocumentDownloads.Map(app);
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -102,6 +102,8 @@ public sealed class NewRequestForm
             ValidityDays, string.IsNullOrWhiteSpace(Remarks) ? null : Remarks, TagList, recipients, draft)
         {
             CustomFields = FieldDefinitions.Count == 0 ? null : NonEmptyFields(),
+            RequesterName = string.IsNullOrWhiteSpace(RequesterName) ? null : RequesterName.Trim(),
+            RequesterMobile = string.IsNullOrWhiteSpace(RequesterMobile) ? null : RequesterMobile.Trim(),
         };
     }
 

@@ -77,8 +77,13 @@ public sealed class AccountCertificates(IAccountCertificateStore store, IAccount
                 return new CertificateFile(Encoding.ASCII.GetBytes(pem.ToString()), "application/pem-certificate-chain", $"{c.Serial.Hex}.pem");
             case "der":
                 return new CertificateFile(c.Der, "application/pkix-cert", $"{c.Serial.Hex}.cer");
+            case "p7b":
+                // RFC 2315 certs-only SignedData: the certificate and its chain, as Windows and Java key stores import it.
+                var bundle = new X509Certificate2Collection(X509CertificateLoader.LoadCertificate(c.Der));
+                bundle.AddRange(details.Value.Chain.ToArray());
+                return new CertificateFile(bundle.Export(X509ContentType.Pkcs7)!, "application/pkcs7-mime", $"{c.Serial.Hex}.p7b");
             default:
-                return new MalformedInput($"unknown format '{format}' (pem, der)");
+                return new MalformedInput($"unknown format '{format}' (pem, der, p7b)");
         }
     }
 

@@ -38,6 +38,9 @@ public sealed record OrderFilter
     public string? TagValue { get; init; }
     public string? FieldName { get; init; }
     public string? FieldValue { get; init; }
+
+    /// <summary>Who placed or requested the order: a substring of the placer's id or of the requester's name, case-insensitive.</summary>
+    public string? Requester { get; init; }
 }
 
 /// <summary>Storage for what order actions change besides the status, implemented by Castellan.Storage beside <see cref="IOrderStore"/>.</summary>

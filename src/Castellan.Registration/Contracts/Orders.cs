@@ -60,6 +60,14 @@ public sealed record Order(
 
     /// <summary>On a reissue: the certificate it replaces, revoked when due.</summary>
     public Supersession? Supersedes { get; init; }
+
+    /// <summary>
+    /// The person the order is for, as the request wizard collects them (seed 003 "Requester Details"); the requester's
+    /// email is among <see cref="AdditionalRecipients"/>. Null on orders placed without them (API clients, older orders).
+    /// </summary>
+    public string? RequesterName { get; init; }
+
+    public string? RequesterMobile { get; init; }
 }
 
 /// <summary>What a conditional status change also writes.</summary>

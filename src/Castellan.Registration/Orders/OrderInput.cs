@@ -36,6 +36,11 @@ public sealed record PlaceOrderRequest(
     /// <summary>The account's verified organisation an OV/EV product names in the subject (issue 3 item 8).</summary>
     public string? OrganizationId { get; init; }
 
+    /// <summary>Who the order is for (seed 003 "Requester Details"); both optional, checked like a user's name and mobile.</summary>
+    public string? RequesterName { get; init; }
+
+    public string? RequesterMobile { get; init; }
+
     /// <summary>Set by the RA for a renewal (never read from a request body): which order this one renews.</summary>
     internal string? RenewalOf { get; init; }
 }
@@ -121,6 +126,7 @@ public static class OrderInput
     {
         actor, r.AccountId, r.GroupId, r.ProductId, csr = r.Csr?.Trim(), r.Sans, r.Subject, r.ValidityDays, r.Remarks, r.ReportingTags, r.AdditionalRecipients, r.SaveAsDraft,
         r.CoverageYears, fields = r.CustomFields?.OrderBy(f => f.Key, StringComparer.Ordinal).ToList(), r.Tags, r.RenewalOf, r.OrganizationId,
+        r.RequesterName, r.RequesterMobile,
     }));
 
     /// <summary>Name/value reporting tags: names like bare tags, values up to 200 characters; one value per name.</summary>

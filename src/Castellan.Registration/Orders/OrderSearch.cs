@@ -21,13 +21,14 @@ public sealed class OrderSearch(IOrderDetailsStore details, IAccountStore accoun
     {
         if (filter.CreatedFrom is { } from && filter.CreatedTo is { } to && from > to) return new MalformedInput("'from' is after 'to'");
         if (take is < 1 or > MaxPageSize) return new MalformedInput($"'pageSize' must be 1 to {MaxPageSize}");
-        if (filter.Domain is { Length: > 253 } || filter.TagName is { Length: > 50 } || filter.FieldName is { Length: > 50 } || filter.TagValue is { Length: > 200 } || filter.FieldValue is { Length: > 1000 })
+        if (filter.Domain is { Length: > 253 } || filter.TagName is { Length: > 50 } || filter.FieldName is { Length: > 50 } || filter.TagValue is { Length: > 200 } || filter.FieldValue is { Length: > 1000 } || filter.Requester is { Length: > 200 })
             return new MalformedInput("a search term is too long");
         var scope = await ScopeAsync(caller, accountId, ct);
         if (scope.IsError) return scope.Error;
         return await details.SearchAsync(new OrderQuery(scope.Value.AccountId, scope.Value.PlacedBy, status, productId, skip, take), filter with
         {
             Domain = filter.Domain?.Trim().ToLowerInvariant(),
+            Requester = string.IsNullOrWhiteSpace(filter.Requester) ? null : filter.Requester.Trim().ToLowerInvariant(),
         }, ct);
     }
 

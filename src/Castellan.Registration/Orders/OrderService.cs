@@ -12,6 +12,9 @@ using Castellan.Registration.Roles;
 
 namespace Castellan.Registration.Orders;
 
+/// <summary>Whether a caller may act on an order as its manager (or placer) and as an approver.</summary>
+public sealed record OrderRights(bool Manage, bool Approve);
+
 /// <summary>An order as returned by a use case; <see cref="Replayed"/> when the idempotency key found an earlier order.</summary>
 public sealed record OrderOutcome(Order Order, bool Replayed = false);
 
@@ -75,6 +78,10 @@ public sealed class OrderService(
         if (tags.IsError) return tags.Error;
         var recipients = OrderInput.Recipients(r.AdditionalRecipients);
         if (recipients.IsError) return recipients.Error;
+        var requesterName = Users.Fields.Name(r.RequesterName, "requesterName", required: false);
+        if (requesterName.IsError) return requesterName.Error;
+        var requesterMobile = Users.Fields.Mobile(r.RequesterMobile);
+        if (requesterMobile.IsError) return new MalformedInput("'requesterMobile' must be a phone number of at most 32 characters");
         var subject = string.IsNullOrWhiteSpace(r.Subject) ? null : r.Subject.Trim();
         if (subject is { Length: > 1024 }) return new MalformedInput("the subject is longer than 1024 characters");
         // Issue 3 item 7: the name shape a built-in TLS product sells; OV/EV put the verified organisation in the subject.
@@ -115,7 +122,10 @@ public sealed class OrderService(
         var now = clock.GetUtcNow();
         var order = new Order(OrderInput.OrderId(accountId, key), accountId, groupId, product.Id, status, r.Csr?.Trim() is { Length: > 0 } text ? text : null,
             sans.Value, subject, days, remarks.Value, tags.Value, recipients.Value, price.Value, product.Currency, caller.Actor, key, fingerprint, now, now);
-        order = extras.Value.ApplyTo(order, now, r.RenewalOf);
+        order = extras.Value.ApplyTo(order, now, r.RenewalOf) with
+        {
+            RequesterName = requesterName.Value is { Length: > 0 } n ? n : null, RequesterMobile = requesterMobile.Value,
+        };
 
         // 5. Pay first: a refused payment leaves neither an order nor a debit. The debit is keyed by the order id, so
         //    a retry after a crash between 5 and 6 finds the same journal instead of charging twice.
@@ -303,6 +313,19 @@ public sealed class OrderService(
             IdempotencyKeyReused => new OrderKeyReused(order.IdempotencyKey),
             _ => debit.Error,
         };
+    }
+
+    /// <summary>
+    /// What the caller may do to <paramref name="order"/> by the rules each action checks again (<see cref="FindForActionAsync"/>):
+    /// screens offer only these, so what they show and what the RA allows cannot drift apart.
+    /// </summary>
+    public async Task<OrderRights> RightsAsync(Caller caller, Order order, CancellationToken ct)
+    {
+        var account = await accounts.GetAsync(order.AccountId, ct);
+        var permissions = account is null ? null : AccessPolicy.On(caller, account);
+        if (permissions is null || !MaySee(caller, permissions, order)) return new OrderRights(false, false);
+        var owner = order.PlacedBy == caller.Actor && permissions.Contains(Permission.CertificatesRequest);
+        return new OrderRights(permissions.Contains(Permission.OrdersManage) || owner, permissions.Contains(Permission.OrdersApprove));
     }
 
     internal async Task<Result<(Order Order, Account Account)>> FindForActionAsync(Caller caller, string id, Permission needed, bool ownerMay, CancellationToken ct)

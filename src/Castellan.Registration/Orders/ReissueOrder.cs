@@ -106,6 +106,7 @@ public sealed class ReissueOrder(OrderService orders, IOrderStore store, IProduc
         {
             Kind = OrderKind.Reissue, OriginalOrderId = original.Id, ReissueReason = reason, CoverageYears = original.CoverageYears,
             CoverageEndsAt = original.CoverageEndsAt, CustomFields = original.CustomFields, Tags = original.Tags,
+            RequesterName = original.RequesterName, RequesterMobile = original.RequesterMobile,
             Supersedes = certificate.Status == CertificateStatus.Valid
                 ? new Supersession(serial, reason == ReissueReasons.KeyCompromise ? now : now + options.Value.ReissueGracePeriod, ReissueReasons.Revocation(reason))
                 : null,

@@ -37,6 +37,8 @@ public sealed class RenewOrder(OrderService orders, ICertificateStore certificat
             CustomFields = original.CustomFields.ToDictionary(f => f.Key, f => (string?)f.Value),
             Tags = original.Tags,
             RenewalOf = original.Id,
+            RequesterName = original.RequesterName,
+            RequesterMobile = original.RequesterMobile,
         };
         return await orders.PlaceAsync(caller, idempotencyKey, request, origin, ct);
     }

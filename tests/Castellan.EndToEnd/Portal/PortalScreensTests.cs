@@ -82,6 +82,8 @@ public sealed class PortalScreensTests(PortalFixture fx) : IClassFixture<PortalF
         Assert.Equal("pending-approval", order.GetProperty("status").GetString());
         Assert.Equal(14_000, order.GetProperty("priceMinor").GetInt64());
         Assert.Contains("requester@example.com", order.GetProperty("additionalRecipients").EnumerateArray().Select(e => e.GetString()));
+        // The requester's name and mobile are stored with the order (issue 5 item 4), not only their address.
+        Assert.Equal(("basic-user", "+1 555 0100"), (order.GetProperty("requesterName").GetString(), order.GetProperty("requesterMobile").GetString()));
 
         var admin = await SignedInAsync(fx.A.AdminEmail);
         await admin.GotoAsync($"/orders/{orderId}");

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Runtime.CompilerServices;
 using Castellan.Registration.Contracts;
 using Castellan.Registration.Orders;
 using Castellan.Server.Api.Problems;
@@ -8,14 +6,14 @@ using MiniExcelLibs;
 namespace Castellan.Server.Api.Registration;
 
 /// <summary>
-/// GET /orders/export.xlsx: every order GET /orders would list with the same filters, one row each, with the
-/// account's custom fields as extra columns. Rows are read page by page and written by MiniExcel as they come, into a
+/// GET /orders/export.xlsx: every order GET /orders would list with the same filters, one row each (<see cref="OrderSheet"/>,
+/// the portal's export writes the same rows). Rows are read page by page and written by MiniExcel as they come, into a
 /// temporary file that is deleted when the response is sent (an xlsx is a zip whose directory is written last, and
 /// Kestrel forbids the synchronous writes the zip writer makes), so memory stays flat however many orders there are.
 /// </summary>
 internal static class OrderExport
 {
-    private const int PageSize = 500;
+    private const int PageSize = OrderSheet.PageSize;
 
     public static async Task<IResult> ExportAsync(HttpContext http, OrderSearch search, CancellationToken ct)
     {
@@ -34,7 +32,7 @@ internal static class OrderExport
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         try
         {
-            await file.SaveAsAsync(Rows(search, caller, q, first.Value.Items, fields, ct), sheetName: "Orders", excelType: ExcelType.XLSX, cancellationToken: ct);
+            await file.SaveAsAsync(OrderSheet.RowsAsync(search, caller, q.Account, q.Status, q.Product, q.Filter, first.Value.Items, fields, null, ct), sheetName: "Orders", excelType: ExcelType.XLSX, cancellationToken: ct);
             file.Position = 0;
         }
         catch
@@ -43,44 +41,5 @@ internal static class OrderExport
             throw;
         }
         return Results.File(file, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"orders-{DateTime.UtcNow:yyyyMMdd-HHmmss}.xlsx");
-    }
-
-    private static async IAsyncEnumerable<Dictionary<string, object?>> Rows(OrderSearch search, Caller caller, OrderSearchQuery q, IReadOnlyList<Order> first,
-        IReadOnlyList<CustomFieldDefinition> fields, [EnumeratorCancellation] CancellationToken ct)
-    {
-        var page = first;
-        var skip = 0;
-        while (true)
-        {
-            foreach (var order in page) yield return Row(order, fields);
-            if (page.Count < PageSize) yield break;
-            skip += PageSize;
-            var next = await search.SearchAsync(caller, q.Account, q.Status, q.Product, q.Filter, skip, PageSize, ct);
-            if (next.IsError) yield break;
-            page = next.Value.Items;
-        }
-    }
-
-    private static Dictionary<string, object?> Row(Order o, IReadOnlyList<CustomFieldDefinition> fields)
-    {
-        var row = new Dictionary<string, object?>
-        {
-            ["Order"] = o.Id,
-            ["Account"] = o.AccountId,
-            ["Kind"] = o.Kind.ToString(),
-            ["Status"] = o.Status.Display(),
-            ["Product"] = o.ProductId,
-            ["Group"] = o.GroupId,
-            ["Names"] = string.Join(", ", o.Sans),
-            ["Created (UTC)"] = o.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-            ["Price"] = o.PriceMinor,
-            ["Currency"] = o.Currency,
-            ["Placed by"] = o.PlacedBy,
-            ["Certificate"] = o.CertificateSerial,
-            ["Tags"] = string.Join(", ", o.ReportingTags.Concat(o.Tags.Select(t => t.Value is null ? t.Name : $"{t.Name}={t.Value}"))),
-        };
-        // One column per custom field of the account, in definition order, so every row has the same columns.
-        foreach (var f in fields) row[f.Label] = o.CustomFields.TryGetValue(f.Name, out var v) ? v : null;
-        return row;
     }
 }

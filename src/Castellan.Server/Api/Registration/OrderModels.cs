@@ -27,10 +27,16 @@ public sealed record OrderView(string Id, string AccountId, string? GroupId, str
     /// <summary>Domain control of the order's names; shown by GET /orders/{id} and the validation actions.</summary>
     public DomainValidationView? DomainValidation { get; init; }
 
+    public string? RequesterName { get; init; }
+    public string? RequesterMobile { get; init; }
+
     public static OrderView From(Order o) => new(o.Id, o.AccountId, o.GroupId, o.ProductId, OrderService.Code(o.Status), o.Status.Display(), o.Csr is not null,
         o.Sans, o.Subject, o.ValidityDays, o.Remarks, o.ReportingTags, o.AdditionalRecipients, o.PriceMinor, o.Currency, o.PlacedBy, o.DebitJournalId,
         o.CertificateSerial, o.StatusReason, o.CreatedAt, o.UpdatedAt, o.Kind.ToString().ToLowerInvariant(), o.OriginalOrderId, o.ReissueReason, o.CoverageYears,
-        o.CoverageEndsAt, o.CustomFields, o.Tags, o.Supersedes?.Serial, o.Supersedes?.DueAt);
+        o.CoverageEndsAt, o.CustomFields, o.Tags, o.Supersedes?.Serial, o.Supersedes?.DueAt)
+    {
+        RequesterName = o.RequesterName, RequesterMobile = o.RequesterMobile,
+    };
 }
 
 public sealed record OrderPageView(IReadOnlyList<OrderView> Items, int Total, int Page, int PageSize);

@@ -35,7 +35,7 @@ internal sealed record OrderSearchQuery(string? Account, OrderStatus? Status, st
         return new OrderSearchQuery(Text(q, "account"), status, Text(q, "product"), new OrderFilter
         {
             CreatedFrom = from.Value, CreatedTo = to.Value, Domain = Text(q, "domain"), GroupId = Text(q, "group"),
-            TagName = tagName, TagValue = tagValue, FieldName = fieldName, FieldValue = fieldValue,
+            TagName = tagName, TagValue = tagValue, FieldName = fieldName, FieldValue = fieldValue, Requester = Text(q, "requester"),
         }, page, size);
     }
 

@@ -52,6 +52,10 @@ public sealed class OrderRow
     public string? SupersedesSerial { get; set; }
     public string? SupersedesReason { get; set; }
     public long? SupersedesDueAt { get; set; }
+
+    /// <summary>Who the order is for, as the request wizard collected them (null for API orders).</summary>
+    public string? RequesterName { get; set; }
+    public string? RequesterMobile { get; set; }
 }
 
 /// <summary>
@@ -111,6 +115,8 @@ internal sealed class OrderRowConfiguration : IEntityTypeConfiguration<OrderRow>
         e.Property(x => x.TrackingTokenHash).HasMaxLength(64);
         e.Property(x => x.SupersedesSerial).HasMaxLength(64);
         e.Property(x => x.SupersedesReason).HasMaxLength(30);
+        e.Property(x => x.RequesterName).HasMaxLength(200);
+        e.Property(x => x.RequesterMobile).HasMaxLength(32);
         e.HasIndex(x => x.TrackingTokenHash).IsUnique();
         e.HasIndex(x => x.OriginalOrderId);
         // The supersession loop asks for due rows only; the index keeps that cheap however many orders there are.

@@ -102,5 +102,6 @@ internal sealed partial class OrderStore(IDbContextFactory<CastellanDb> factory)
             Supersedes = r.SupersedesSerial is { } serial && r.SupersedesDueAt is { } due
                 ? new Supersession(serial, Time.At(due), Enum.Parse<Castellan.Authority.Contracts.RevocationReason>(r.SupersedesReason!))
                 : null,
+            RequesterName = r.RequesterName, RequesterMobile = r.RequesterMobile,
         };
 }

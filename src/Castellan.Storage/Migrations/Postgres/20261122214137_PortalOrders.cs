@@ -1,0 +1,40 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Castellan.Storage.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class PortalOrders : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "RequesterMobile",
+                table: "orders",
+                type: "character varying(32)",
+                maxLength: 32,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "RequesterName",
+                table: "orders",
+                type: "character varying(200)",
+                maxLength: 200,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "RequesterMobile",
+                table: "orders");
+
+            migrationBuilder.DropColumn(
+                name: "RequesterName",
+                table: "orders");
+        }
+    }
+}

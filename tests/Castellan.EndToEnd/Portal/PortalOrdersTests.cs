@@ -1,0 +1,283 @@
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using MiniExcelLibs;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Castellan.EndToEnd.Portal;
+
+/// <summary>
+/// The orders screens in Chromium: search, column choice and Excel export on the list; reissue, SAN change and
+/// revocation from the order view, each checked through the REST API and the issued certificate with openssl; the
+/// approvals queue with its checklist and KYC document; refusals shown by their field with the typed input kept.
+/// </summary>
+[Trait("Category", "E2E")]
+public sealed class PortalOrdersTests(PortalOrdersFixture fx) : IClassFixture<PortalOrdersFixture>
+{
+    private const string Password = Castellan.IntegrationTests.Registration.RegistrationServer.Password;
+
+    [Fact]
+    public async Task Search_narrows_the_list_a_hidden_column_stays_hidden_and_the_Excel_export_holds_exactly_the_filtered_rows()
+    {
+        var page = await SignedInAsync(fx.C.AdminEmail);
+        await page.GotoAsync("/orders");
+        await LiveAsync(page);
+        await Expect(page.Locator("[data-testid=orders-loaded-all]")).ToBeAttachedAsync();
+        await Expect(page.Locator("[data-testid=order-link]").First).ToBeVisibleAsync();
+        var before = await page.Locator("[data-testid=order-link]").CountAsync();
+        Assert.True(before >= fx.AllOrders, $"wanted at least {fx.AllOrders} orders before filtering, saw {before}");
+
+        // Domain: only the two alpha orders.
+        await page.Locator("#domain-filter").FillAsync("alpha.search");
+        await page.Locator("#search").ClickAsync();
+        await Expect(page.Locator("[data-testid=order-link]")).ToHaveCountAsync(2);
+        Assert.Equal(fx.Alpha.Order(StringComparer.Ordinal), (await page.Locator("[data-testid=order-link]").AllInnerTextsAsync()).Order(StringComparer.Ordinal));
+
+        // Requester (the name stored with the order) narrows it to one.
+        await page.Locator("#requester-filter").FillAsync("lovelace");
+        await page.Locator("#search").ClickAsync();
+        await Expect(page.Locator("[data-testid=order-link]")).ToHaveCountAsync(1);
+        await Expect(page.Locator("[data-testid=order-link]")).ToHaveTextAsync(fx.Alpha[0]);
+        await page.Locator("#requester-filter").FillAsync("");
+
+        // A date range that ended before the orders were placed finds none; the status filter is the RA's too.
+        await page.Locator("#to-filter").FillAsync("2020-01-01");
+        await page.Locator("#search").ClickAsync();
+        await Expect(page.Locator("[data-testid=no-orders]")).ToBeVisibleAsync();
+        await page.Locator("#to-filter").FillAsync("");
+        await page.Locator("#search").ClickAsync();
+        await Expect(page.Locator("[data-testid=order-link]")).ToHaveCountAsync(2);
+
+        // Column choice: Price hidden, and still hidden after a reload (kept in this browser for this user).
+        await Expect(page.Locator("[data-testid=th-price]")).ToHaveCountAsync(1);
+        await page.Locator("#choose-columns").ClickAsync();
+        await Column(page, "Price").ClickAsync();
+        await Expect(page.Locator("[data-testid=th-price]")).ToHaveCountAsync(0);
+        await Column(page, "Requester").ClickAsync();
+        await Expect(page.Locator("[data-testid=th-requester]")).ToHaveCountAsync(1);
+        await fx.ScreenshotAsync(page, "orders-list");
+        await page.ReloadAsync();
+        await LiveAsync(page);
+        await Expect(page.Locator("[data-testid=orders-loaded-all]")).ToBeAttachedAsync();
+        await Expect(page.Locator("[data-testid=th-requester]")).ToHaveCountAsync(1);
+        await Expect(page.Locator("[data-testid=th-price]")).ToHaveCountAsync(0);
+
+        // Excel export of the filtered list, read back with MiniExcel.
+        await page.Locator("#domain-filter").FillAsync("alpha.search");
+        await page.Locator("#search").ClickAsync();
+        await Expect(page.Locator("[data-testid=order-link]")).ToHaveCountAsync(2);
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#export").ClickAsync());
+        var file = Path.Combine(TestPaths.NewDirectory("export"), download.SuggestedFilename);
+        await download.SaveAsAsync(file);
+        await Expect(page.Locator("[data-testid=export-status]")).ToContainTextAsync("Exported 2 rows");
+        Assert.EndsWith(".xlsx", file);
+        var rows = MiniExcel.Query(file, useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
+        Assert.Equal(fx.Alpha.Order(StringComparer.Ordinal), rows.Select(r => (string)r["Order"]!).Order(StringComparer.Ordinal));
+        Assert.Equal("Ada Lovelace", rows.Single(r => (string)r["Order"]! == fx.Alpha[0])["Requester"]);
+        Assert.All(rows, r => Assert.Contains("alpha.search.example.com", (string)r["Names"]!, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_reissue_with_a_badly_signed_CSR_is_refused_by_the_field_keeping_it_and_a_good_one_issues_a_certificate_for_the_new_key()
+    {
+        var dir = TestPaths.NewDirectory("reissue");
+        var csrFile = await Tools.NewCsrAsync(dir, "ec:P-256", "/CN=reissue.orders.example.com", "DNS:reissue.orders.example.com");
+        var csr = await File.ReadAllTextAsync(csrFile);
+        var page = await OrderPageAsync(fx.ToReissue);
+        await Expect(page.Locator("[data-testid=order-requester]")).ToHaveTextAsync("not given");
+        await fx.ScreenshotAsync(page, "order-view");
+
+        await page.Locator("#open-reissue").ClickAsync();
+        var broken = BreakSignature(csr);
+        await page.Locator("#reissue-csr").FillAsync(broken);
+        await page.Locator("#reissue-submit").ClickAsync();
+        var csrError = page.Locator("[data-testid=reissue-dialog] .mud-input-helper-text.mud-input-error");
+        await Expect(csrError).ToContainTextAsync("CSR");
+        await Expect(page.Locator("#reissue-csr")).ToHaveValueAsync(broken);
+        await fx.ScreenshotAsync(page, "order-reissue-refused");
+        Assert.Equal(1, await OrdersNamingAsync("reissue.orders.example.com")); // nothing was placed
+
+        await page.Locator("#reissue-csr").FillAsync(csr);
+        await page.Locator("#reissue-submit").ClickAsync();
+        await Expect(page.Locator("[data-testid=action-done]")).ToContainTextAsync("Reissue placed");
+        var reissueId = await page.Locator("[data-testid=new-order-link]").InnerTextAsync();
+
+        var reissue = await fx.OrderOverApiAsync(reissueId);
+        Assert.Equal(("reissue", fx.ToReissue, "key-compromise", "fulfilled"),
+            (reissue.GetProperty("kind").GetString(), reissue.GetProperty("originalOrderId").GetString(), reissue.GetProperty("reissueReason").GetString(), reissue.GetProperty("status").GetString()));
+        var leaf = await CertificateFileAsync(reissue.GetProperty("certificateSerial").GetString()!, dir);
+        var certKey = await Tools.OpenSslAsync("x509", "-in", leaf, "-noout", "-pubkey");
+        var csrKey = await Tools.OpenSslAsync("req", "-in", csrFile, "-noout", "-pubkey");
+        Assert.Equal(csrKey.StdOut, certKey.StdOut);
+        Assert.Equal(2, await OrdersNamingAsync("reissue.orders.example.com"));
+        var original = await fx.OrderOverApiAsync(fx.ToReissue);
+        Assert.NotEqual(original.GetProperty("certificateSerial").GetString(), reissue.GetProperty("certificateSerial").GetString());
+    }
+
+    [Fact]
+    public async Task An_invalid_SAN_is_refused_by_its_field_keeping_it_and_an_added_name_reaches_the_reissued_certificate()
+    {
+        var page = await OrderPageAsync(fx.ToChangeSans);
+        await page.Locator("#open-sans").ClickAsync();
+        await page.Locator("#sans-add").FillAsync("bad_name!.example.com");
+        await page.Locator("#sans-submit").ClickAsync();
+        await Expect(page.Locator("[data-testid=sans-dialog] .mud-input-helper-text.mud-input-error")).ToContainTextAsync("bad_name!.example.com");
+        await Expect(page.Locator("#sans-add")).ToHaveValueAsync("bad_name!.example.com");
+
+        await page.Locator("#sans-add").FillAsync("www.sans.orders.example.com");
+        await page.Locator("#sans-submit").ClickAsync();
+        await Expect(page.Locator("[data-testid=action-done]")).ToContainTextAsync("Names changed");
+        var newId = await page.Locator("[data-testid=new-order-link]").InnerTextAsync();
+
+        var changed = await fx.OrderOverApiAsync(newId);
+        Assert.Equal("fulfilled", changed.GetProperty("status").GetString());
+        Assert.Equal(["dns:sans.orders.example.com", "dns:www.sans.orders.example.com"], changed.GetProperty("sans").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        var leaf = await CertificateFileAsync(changed.GetProperty("certificateSerial").GetString()!, TestPaths.NewDirectory("sans"));
+        var sans = await CertificateChecks.SubjectAltNamesAsync(leaf);
+        Assert.Contains("DNS:www.sans.orders.example.com", sans, StringComparison.Ordinal);
+        Assert.Contains("DNS:sans.orders.example.com", sans, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Revoking_without_remarks_is_refused_by_the_field_and_with_them_the_certificate_is_revoked_for_the_API_and_openssl()
+    {
+        var page = await OrderPageAsync(fx.ToRevoke);
+        var serial = (await fx.OrderOverApiAsync(fx.ToRevoke)).GetProperty("certificateSerial").GetString()!;
+        await Expect(page.Locator("[data-testid=certificate-status]")).ToContainTextAsync("valid");
+        await page.Locator("#open-revoke").ClickAsync();
+        await page.Locator(".mud-select:has(#revoke-reason)").First.ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = new Regex("^keyCompromise$") }).ClickAsync();
+        await page.Locator("#revoke-submit").ClickAsync();
+        await Expect(page.Locator("[data-testid=revoke-dialog] .mud-input-helper-text.mud-input-error")).ToContainTextAsync("'remarks' is required");
+
+        await page.Locator("#revoke-remarks").FillAsync("the server's disk was stolen");
+        await page.Locator("#revoke-submit").ClickAsync();
+        await Expect(page.Locator("[data-testid=action-done]")).ToContainTextAsync("revoked (keyCompromise)");
+        await Expect(page.Locator("[data-testid=certificate-status]")).ToContainTextAsync("revoked");
+        await Expect(page.Locator("#open-revoke")).ToHaveCountAsync(0);
+
+        var certificate = await fx.Server.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/certificates/{serial}");
+        Assert.Equal(("revoked", "keyCompromise"), (certificate.GetProperty("status").GetString(), certificate.GetProperty("revocationReason").GetString()));
+        // openssl reads the same serial from the file the portal's download serves.
+        var dir = TestPaths.NewDirectory("revoked");
+        var leaf = await CertificateFileAsync(serial, dir);
+        Assert.Equal(serial.ToUpperInvariant(), (await CertificateChecks.SerialAsync(leaf)).ToUpperInvariant());
+    }
+
+    [Fact]
+    public async Task The_approvals_queue_shows_the_checklist_and_the_KYC_document_and_approves_once_every_item_is_ticked()
+    {
+        var id = fx.PendingWithChecklist;
+        Assert.Equal("pending-approval", (await fx.OrderOverApiAsync(id)).GetProperty("status").GetString());
+        var page = await SignedInAsync(fx.C.AdminEmail);
+        await page.GotoAsync("/orders/approvals");
+        await LiveAsync(page);
+        await Expect(page.Locator("[data-testid=queue-ready]")).ToBeAttachedAsync();
+        var card = page.Locator($"[data-testid=queue-{id}]");
+        await Expect(card).ToContainTextAsync("The names belong to the applicant");
+        await Expect(card).ToContainTextAsync("The ID document matches the requester");
+        await Expect(card.Locator("[data-testid=queue-document]")).ToContainTextAsync("passport.pdf");
+        var download = await page.RunAndWaitForDownloadAsync(() => card.Locator("[data-testid=document-download]").ClickAsync());
+        var saved = Path.Combine(TestPaths.NewDirectory("kyc"), download.SuggestedFilename);
+        await download.SaveAsAsync(saved);
+        Assert.Equal(PortalOrdersFixture.Pdf, await File.ReadAllBytesAsync(saved));
+
+        var approve = page.Locator($"#queue-approve-{id}");
+        await Expect(approve).ToBeDisabledAsync();
+        await card.GetByText("The names belong to the applicant").ClickAsync();
+        await Expect(approve).ToBeDisabledAsync();
+        await card.GetByText("The ID document matches the requester").ClickAsync();
+        await fx.ScreenshotAsync(page, "orders-approvals");
+        await approve.ClickAsync();
+        await Expect(page.Locator("[data-testid=queue-done]")).ToContainTextAsync($"Order {id} approved");
+        await Expect(card).ToHaveCountAsync(0);
+        // A manual product's approved order is accepted and waits for an RA officer to fulfil it.
+        Assert.Equal("accepted", (await fx.OrderOverApiAsync(id)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task The_order_view_shows_the_requester_stored_with_the_order()
+    {
+        var page = await OrderPageAsync(fx.Alpha[0]);
+        await Expect(page.Locator("[data-testid=order-requester]")).ToHaveTextAsync("Ada Lovelace, +44 20 7946 0000");
+        await Expect(page.Locator("[data-testid=order-price]")).ToHaveTextAsync("50.00 USD");
+        var order = await fx.OrderOverApiAsync(fx.Alpha[0]);
+        Assert.Equal(("Ada Lovelace", "+44 20 7946 0000"), (order.GetProperty("requesterName").GetString(), order.GetProperty("requesterMobile").GetString()));
+    }
+
+    [Fact]
+    public async Task Editing_recipients_refuses_a_bad_address_by_its_field_and_saves_a_good_one_and_a_tracking_link_opens_the_public_page()
+    {
+        var id = fx.Alpha[1];
+        var page = await OrderPageAsync(id);
+        await page.Locator("#open-edit").ClickAsync();
+        await page.Locator("#edit-recipients").FillAsync("ops@example.com\nnot-an-address");
+        await page.Locator("#edit-submit").ClickAsync();
+        await Expect(page.Locator("[data-testid=edit-dialog] .mud-input-helper-text.mud-input-error")).ToContainTextAsync("additional recipient");
+        await Expect(page.Locator("#edit-recipients")).ToHaveValueAsync("ops@example.com\nnot-an-address");
+        Assert.Empty((await fx.OrderOverApiAsync(id)).GetProperty("additionalRecipients").EnumerateArray());
+
+        await page.Locator("#edit-recipients").FillAsync("ops@example.com\nsecurity@example.com");
+        await page.Locator("#edit-submit").ClickAsync();
+        await Expect(page.Locator("[data-testid=action-done]")).ToHaveTextAsync("Order details saved.");
+        await Expect(page.Locator("[data-testid=order-recipients]")).ToHaveTextAsync("ops@example.com, security@example.com");
+        Assert.Equal(["ops@example.com", "security@example.com"],
+            (await fx.OrderOverApiAsync(id)).GetProperty("additionalRecipients").EnumerateArray().Select(e => e.GetString()!).ToArray());
+
+        await page.Locator("#create-tracking-link").ClickAsync();
+        var link = page.Locator("#tracking-link");
+        await Expect(link).ToHaveValueAsync(new Regex("/track/trk_"));
+        var url = await link.InputValueAsync();
+        var anonymous = await fx.NewPageAsync();
+        await anonymous.GotoAsync(url);
+        await Expect(anonymous.GetByTestId("detail-name")).ToHaveTextAsync("two.alpha.search.example.com");
+    }
+
+    private static ILocator Column(IPage page, string title) =>
+        page.Locator("[data-testid=column-chooser]").GetByText(title, new() { Exact = true });
+
+    private async Task<IPage> OrderPageAsync(string orderId)
+    {
+        var page = await SignedInAsync(fx.C.AdminEmail);
+        await page.GotoAsync($"/orders/{orderId}");
+        await LiveAsync(page);
+        await Expect(page.Locator("[data-testid^=order-ready-]")).ToBeAttachedAsync();
+        return page;
+    }
+
+    /// <summary>The certificate as the portal serves it for download (PEM, leaf first), saved for openssl.</summary>
+    private async Task<string> CertificateFileAsync(string serial, string dir)
+    {
+        var pem = await fx.Server.Client.GetStringAsync($"/api/v1/certificates/{serial}?format=pem");
+        var leaf = Path.Combine(dir, $"{serial}.pem");
+        await File.WriteAllTextAsync(leaf, Tools.SplitPem(pem)[0]);
+        return leaf;
+    }
+
+    private async Task<int> OrdersNamingAsync(string domain) =>
+        (await fx.Server.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/orders?account={fx.C.AccountId}&domain={domain}")).GetProperty("total").GetInt32();
+
+    /// <summary>Flips one bit near the end of the DER (inside the signature), so the PEM parses but the signature fails.</summary>
+    private static string BreakSignature(string pem)
+    {
+        var body = string.Concat(pem.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("-----", StringComparison.Ordinal)));
+        var der = Convert.FromBase64String(body);
+        der[^3] ^= 0x01;
+        return "-----BEGIN CERTIFICATE REQUEST-----\n" + string.Join("\n", Convert.ToBase64String(der).Chunk(64).Select(c => new string(c))) + "\n-----END CERTIFICATE REQUEST-----\n";
+    }
+
+    private async Task<IPage> SignedInAsync(string email)
+    {
+        var page = await fx.NewPageAsync();
+        await page.GotoAsync("/signin");
+        await LiveAsync(page);
+        await page.Locator("#email").FillAsync(email);
+        await page.Locator("#password").FillAsync(Password);
+        await page.Locator("#sign-in").ClickAsync();
+        await Expect(page.Locator("[data-testid=dashboard-ready]")).ToBeAttachedAsync();
+        return page;
+    }
+
+    private static Task LiveAsync(IPage page) =>
+        page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+}
