@@ -10,6 +10,7 @@ using Castellan.Registration.SecondFactor;
 using Castellan.Registration.Users;
 using Castellan.Registration.Dashboard;
 using Castellan.Registration.SignIn;
+using Castellan.Registration.IdentityProofing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -38,6 +39,7 @@ public static class RegistrationServiceCollectionExtensions
         services.AddOrderActions();
         services.AddSingleton<Enrollment.ProtocolEnrollment>();
         services.AddInvitationEnrolment();
+        services.AddIdentityProofing();
         services.AddSingleton<DomainService>();
         services.AddSingleton<Organizations.OrganizationService>();
         services.AddSingleton<PreviewOrder>();

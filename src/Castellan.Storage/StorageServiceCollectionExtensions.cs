@@ -73,6 +73,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IDownloadDelegationStore, DownloadDelegationStore>();
         services.AddSingleton<IOrderValidationStore, OrderValidationStore>();
         services.AddSingleton<IEnrolmentStore, EnrolmentStore>();
+        services.AddSingleton<IIdentityProofingStore, Stores.IdentityProofing.IdentityProofingStore>();
         services.AddSingleton<IValidationEvidenceStore, ValidationEvidenceStore>();
         services.AddSingleton<IEmailChallengeStore, EmailChallengeStore>();
         services.AddSingleton<IAccountCertificateStore, AccountCertificateStore>();

@@ -109,6 +109,7 @@ public static class CastellanHost
         DomainEndpoints.Map(api);
         Api.Organizations.OrganizationEndpoints.Map(api);
         Castellan.Server.Api.Enrolment.EnrolmentEndpoints.Map(api);
+        Castellan.Server.Api.IdentityProofing.IdentityProofingEndpoints.Map(api);
         PublicationEndpoints.Map(app);
         app.MapAcme();
         app.MapPortal();

@@ -51,6 +51,14 @@ internal static class ProblemResults
         EnrolmentLinkUnusable e => Problem(404, "not-found", "The link was not found", e.Detail),
         EnrolmentFormInvalid e => Problem(422, "enrolment-form-invalid", "The enrolment form is invalid", e.Detail, errors: e.Errors),
         CsvTooLarge e => Problem(413, "too-large", "The CSV is too large", e.Detail),
+        // Seed 000 identity proofing: field errors by field; a real-time refusal lists every criterion, failed or not.
+        ApplicationInvalid e => Problem(422, "application-invalid", "The application is invalid", e.Detail, errors: e.Errors),
+        ApplicationRefused e => Results.Problem(detail: e.Detail, statusCode: 422, title: "The application was rejected", type: "urn:castellan:problem:application-rejected",
+            extensions: new Dictionary<string, object?>
+            {
+                ["applicationId"] = e.ApplicationId,
+                ["criteria"] = e.Criteria.Select(c => new { code = c.Code, passed = c.Passed, detail = c.Detail }).ToList(),
+            }),
         Castellan.Registration.Access.AddressNotAllowed e => Problem(403, "address-not-allowed", "Not allowed from this address", e.Detail),
         _ => Problem(500, "internal", "Internal error", "The server could not complete the request."),
     };

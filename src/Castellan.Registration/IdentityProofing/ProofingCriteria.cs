@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text;
+using Castellan.Registration.Contracts;
+
+namespace Castellan.Registration.IdentityProofing;
+
+/// <summary>What automatic approval looks at, gathered by the RA; no I/O, so the rules are tested on their own.</summary>
+public sealed record CriteriaInput(VerificationOutcome Outcome, string? VerifiedName, bool EmailConfirmed, ApplicantAuthentication Authentication, string? CsrCommonName);
+
+/// <summary>
+/// Seed 000 "Automated Approval": the RA "validates the provided data against predefined criteria". All four must
+/// pass for an application to issue without an officer; any failure is listed for the officer (or, in the API mode,
+/// for the calling system). docs/flows/identity-proofed-issuance.md step 4.
+/// </summary>
+public static class ProofingCriteria
+{
+    public const string IdentityVerified = "identity-verified";
+    public const string EmailConfirmed = "email-confirmed";
+    public const string StrongAuthentication = "strong-authentication";
+    public const string NameMatches = "name-matches";
+
+    public static IReadOnlyList<CriterionResult> Evaluate(CriteriaInput input) =>
+    [
+        new(IdentityVerified, input.Outcome == VerificationOutcome.Verified,
+            input.Outcome == VerificationOutcome.Verified ? "the verifier verified the identity" : $"the verifier's result is {input.Outcome.ToString().ToLowerInvariant()}"),
+        new(EmailConfirmed, input.EmailConfirmed, input.EmailConfirmed ? "the email address is confirmed" : "the email address is not confirmed"),
+        // Seed 000: "logs in using secure authentication methods (e.g. two-factor authentication)". A password alone is not.
+        new(StrongAuthentication, input.Authentication != ApplicantAuthentication.Password,
+            input.Authentication == ApplicantAuthentication.Password ? "signed in with a password only (TOTP or a client certificate is needed)" : $"authenticated by {Code(input.Authentication)}"),
+        NameCheck(input.VerifiedName, input.CsrCommonName),
+    ];
+
+    public static bool AllPass(IReadOnlyList<CriterionResult> criteria) => criteria.Count > 0 && criteria.All(c => c.Passed);
+
+    private static CriterionResult NameCheck(string? verified, string? csrName)
+    {
+        if (string.IsNullOrWhiteSpace(verified)) return new(NameMatches, false, "no verified name to compare with");
+        if (string.IsNullOrWhiteSpace(csrName)) return new(NameMatches, false, "the CSR names no common name");
+        var same = Normalise(verified) == Normalise(csrName);
+        return new(NameMatches, same, same ? $"the CSR names '{csrName}', as verified" : $"the CSR names '{csrName}', the verified identity is '{verified}'");
+    }
+
+    /// <summary>
+    /// Names compare without case, accents or repeated spaces ("José  García" = "jose garcia"): documents and keyboards
+    /// differ in exactly these, and nothing else is forgiven.
+    /// </summary>
+    internal static string Normalise(string name)
+    {
+        var decomposed = name.Trim().Normalize(NormalizationForm.FormD);
+        var b = new StringBuilder(decomposed.Length);
+        var space = false;
+        foreach (var c in decomposed)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue;
+            if (char.IsWhiteSpace(c)) { space = true; continue; }
+            if (space && b.Length > 0) b.Append(' ');
+            space = false;
+            b.Append(char.ToLowerInvariant(c));
+        }
+        return b.ToString();
+    }
+
+    public static string Code(ApplicantAuthentication a) => a switch
+    {
+        ApplicantAuthentication.Totp => "totp",
+        ApplicantAuthentication.ClientCertificate => "client-certificate",
+        ApplicantAuthentication.ApiKey => "api-key",
+        _ => "password",
+    };
+}
