@@ -129,7 +129,7 @@ public abstract class ApiDrivenIssuanceTests<TServer>(TServer server) : IClassFi
     public async Task A_member_without_the_approve_permission_cannot_drive_issuance_through_the_API()
     {
         var (_, account) = await TenantAsync();
-        var user = await server.AddMemberAsync(account, "user");
+        var user = await server.AddMemberAsync(account, "standard-user");
         var csr = await File.ReadAllTextAsync(await Tools.NewCsrAsync(TestPaths.NewDirectory("idp-perm"), "ec:P-256", "/CN=Ann Lee", null));
         using var r = await user.Key.PostAsJsonAsync(Path, Body(RegistrationServer.NewEmail("p"), csr, "Ann Lee"));
         Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);

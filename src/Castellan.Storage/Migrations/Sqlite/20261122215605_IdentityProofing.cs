@@ -5,7 +5,7 @@
 namespace Castellan.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class idproof : Migration
+    public partial class IdentityProofing : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
