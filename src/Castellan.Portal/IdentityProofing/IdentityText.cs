@@ -1,4 +1,5 @@
 using Castellan.Registration.Contracts;
+using Castellan.Portal.Session;
 using Castellan.Registration.IdentityProofing;
 
 namespace Castellan.Portal.IdentityProofing;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Castellan.Registration.Contracts;
 
@@ -46,19 +45,24 @@ public static class ProofingCriteria
     /// </summary>
     internal static string Normalise(string name)
     {
-        var decomposed = name.Trim().Normalize(NormalizationForm.FormD);
-        var b = new StringBuilder(decomposed.Length);
+        var b = new StringBuilder(name.Length);
         var space = false;
-        foreach (var c in decomposed)
+        foreach (var c in name.Trim())
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue;
             if (char.IsWhiteSpace(c)) { space = true; continue; }
             if (space && b.Length > 0) b.Append(' ');
             space = false;
-            b.Append(char.ToLowerInvariant(c));
+            b.Append(char.ToLowerInvariant(Unaccented(c)));
         }
         return b.ToString();
     }
+
+    // The build runs with InvariantGlobalization, where string.Normalize cannot decompose, so the Latin-1 Supplement and
+    // Latin Extended-A letters (U+00C0..U+017F) map to their base letter through this table (made from Unicode's
+    // canonical decompositions, plus the letters with strokes such as Ø, Ł, Đ that have none). Other scripts compare as typed.
+    private const string LatinBase = "AAAAAAÆCEEEEIIIIÐNOOOOO×OUUUUYÞßaaaaaaæceeeeiiiiðnooooo÷ouuuuyþyAaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiĲĳJjKkĸLlLlLlLlLlNnNnNnŉŊŋOoOoOoŒœRrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzſ";
+
+    private static char Unaccented(char c) => c is >= '\u00C0' and <= '\u017F' ? LatinBase[c - '\u00C0'] : c;
 
     public static string Code(ApplicantAuthentication a) => a switch
     {
