@@ -130,5 +130,5 @@ public sealed record ApplicationInvalid(IReadOnlyList<FieldError> Errors)
     : CastellanError("the application is invalid: " + string.Join("; ", Errors.Select(e => $"{e.Field}: {e.Detail}")));
 
 /// <summary>The API-driven mode refused the application in real time; <see cref="Criteria"/> says which criteria failed.</summary>
-public sealed record ApplicationRefused(string ApplicationId, IReadOnlyList<CriterionResult> Criteria)
-    : CastellanError("the application was rejected: " + string.Join("; ", Criteria.Where(c => !c.Passed).Select(c => $"{c.Code}: {c.Detail}")));
+public sealed record ApplicationRefused(string ApplicationId, string Reason, IReadOnlyList<CriterionResult> Criteria)
+    : CastellanError("the application was rejected: " + Reason);

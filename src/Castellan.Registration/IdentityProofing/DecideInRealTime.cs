@@ -43,9 +43,7 @@ public sealed class DecideInRealTime(ProofedIssuance core, IAccountStore account
         var decided = await core.ApplyResultAsync(application, ProofingStatus.AwaitingEvidence, policy, result.Value, [], origin, ct);
         if (decided.IsError) return decided.Error;
         if (decided.Value.Status != ProofingStatus.Issued)
-            return new ApplicationRefused(decided.Value.Id, decided.Value.Criteria.Count > 0 && decided.Value.Criteria.Any(c => !c.Passed)
-                ? decided.Value.Criteria
-                : [new CriterionResult(ProofingCriteria.IdentityVerified, false, decided.Value.Reason ?? "the identity was not verified")]);
+            return new ApplicationRefused(decided.Value.Id, decided.Value.Reason ?? "the identity was not verified", decided.Value.Criteria);
         var certificate = await core.CertificateAsync(decided.Value, ct);
         return certificate.IsError ? certificate.Error : (decided.Value, certificate.Value);
     }
