@@ -21,7 +21,13 @@ public static class ProofingCriteria
     public static IReadOnlyList<CriterionResult> Evaluate(CriteriaInput input) =>
     [
         new(IdentityVerified, input.Outcome == VerificationOutcome.Verified,
-            input.Outcome == VerificationOutcome.Verified ? "the verifier verified the identity" : $"the verifier's result is {input.Outcome.ToString().ToLowerInvariant()}"),
+            input.Outcome switch
+            {
+                VerificationOutcome.Verified => "the verifier verified the identity",
+                VerificationOutcome.NeedsReview => "the verifier needs an officer to review the evidence",
+                VerificationOutcome.Rejected => "the verifier rejected the identity",
+                _ => "the verifier has no result yet",
+            }),
         new(EmailConfirmed, input.EmailConfirmed, input.EmailConfirmed ? "the email address is confirmed" : "the email address is not confirmed"),
         // Seed 000: "logs in using secure authentication methods (e.g. two-factor authentication)". A password alone is not.
         new(StrongAuthentication, input.Authentication != ApplicantAuthentication.Password,
