@@ -11,6 +11,7 @@ using Castellan.Registration.SecondFactor;
 using Castellan.Registration.Users;
 using Castellan.Registration.Dashboard;
 using Castellan.Registration.SignIn;
+using Castellan.Registration.IdentityProofing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -40,6 +41,7 @@ public static class RegistrationServiceCollectionExtensions
         services.AddSingleton<Enrollment.ProtocolEnrollment>();
         services.AddInvitationEnrolment();
         services.AddRegistrationNumberEnrolment();
+        services.AddIdentityProofing();
         services.AddSingleton<DomainService>();
         services.AddSingleton<Organizations.OrganizationService>();
         services.AddSingleton<PreviewOrder>();

@@ -74,6 +74,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IOrderValidationStore, OrderValidationStore>();
         services.AddSingleton<IEnrolmentStore, EnrolmentStore>();
         services.AddSingleton<IRegistrationNumberStore, RegistrationNumberStore>();
+        services.AddSingleton<IIdentityProofingStore, Stores.IdentityProofing.IdentityProofingStore>();
         services.AddSingleton<IValidationEvidenceStore, ValidationEvidenceStore>();
         services.AddSingleton<IEmailChallengeStore, EmailChallengeStore>();
         services.AddSingleton<IAccountCertificateStore, AccountCertificateStore>();

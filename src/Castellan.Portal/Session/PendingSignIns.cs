@@ -15,20 +15,20 @@ public sealed class PendingSignIns(TimeProvider clock)
 
     private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
 
-    public string Issue(string userId, string accountId, string? address)
+    public string Issue(string userId, string accountId, string? address, string method = PortalClaims.PasswordMethod)
     {
         Prune();
         var ticket = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        _pending[ticket] = new Pending(userId, accountId, address, clock.GetUtcNow() + Lifetime);
+        _pending[ticket] = new Pending(userId, accountId, address, clock.GetUtcNow() + Lifetime, method);
         return ticket;
     }
 
     /// <summary>The user and account of a live ticket from the same address; the ticket is spent either way.</summary>
-    public (string UserId, string AccountId)? Redeem(string? ticket, string? address)
+    public (string UserId, string AccountId, string Method)? Redeem(string? ticket, string? address)
     {
         if (string.IsNullOrEmpty(ticket) || !_pending.TryRemove(ticket, out var p)) return null;
         if (p.ExpiresAt <= clock.GetUtcNow() || p.Address != address) return null;
-        return (p.UserId, p.AccountId);
+        return (p.UserId, p.AccountId, p.Method);
     }
 
     private void Prune()
@@ -40,5 +40,5 @@ public sealed class PendingSignIns(TimeProvider clock)
         }
     }
 
-    private sealed record Pending(string UserId, string AccountId, string? Address, DateTimeOffset ExpiresAt);
+    private sealed record Pending(string UserId, string AccountId, string? Address, DateTimeOffset ExpiresAt, string Method);
 }

@@ -12,6 +12,15 @@ public static class PortalClaims
     /// <summary>A registration-number applicant's session (seed 002): the application id, and nothing of any user or account.</summary>
     public const string ApplicantId = "castellan:applicant";
 
+    /// <summary>
+    /// How the session was authenticated (RFC 8176 "amr" values: "pwd", "otp"; "x509" for a client certificate), so
+    /// identity proofing can tell a strong sign-in from a password (seed 000 "Automated Approval").
+    /// </summary>
+    public const string Method = "amr";
+    public const string PasswordMethod = "pwd";
+    public const string TotpMethod = "otp";
+    public const string CertificateMethod = "x509";
+
     public static string? Of(ClaimsPrincipal? principal, string type) =>
         principal?.Identity?.IsAuthenticated == true ? principal.FindFirst(type)?.Value : null;
 }

@@ -24,6 +24,13 @@ public sealed class PortalSession(AuthenticationStateProvider authentication, Se
         return userId is null ? [] : await signIn.AccountsOfAsync(userId, ct);
     }
 
+    /// <summary>How this session signed in (<see cref="PortalClaims.Method"/>); a cookie from before the claim existed reads as a password.</summary>
+    public async Task<string> MethodAsync()
+    {
+        var state = await authentication.GetAuthenticationStateAsync();
+        return PortalClaims.Of(state.User, PortalClaims.Method) ?? PortalClaims.PasswordMethod;
+    }
+
     public async Task<string?> UserIdAsync()
     {
         var state = await authentication.GetAuthenticationStateAsync();

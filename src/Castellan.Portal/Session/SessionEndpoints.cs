@@ -28,7 +28,7 @@ internal static class SessionEndpoints
             // The cookie is issued here, so the allowed networks are checked here too (an account switch comes this way).
             if (await checks.AddressRefusalAsync(caller.UserId!, caller.AccountId!, address, "portal sign-in", http.RequestAborted) is not null)
                 return Results.Redirect("/signin?refused=1");
-            await IssueCookieAsync(http, caller);
+            await IssueCookieAsync(http, caller, redeemed.Value.Method);
             return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
         }).ExcludeFromDescription();
 
@@ -51,7 +51,7 @@ internal static class SessionEndpoints
                 return Results.Redirect("/signin?certificate=address");
             await audit.AppendAsync(new AuditEvent($"user:{caller.UserId}", "user.signed-in", $"user:{caller.UserId}",
                 JsonSerializer.Serialize(new { user = caller.UserId, method = "client-certificate", certificate = caller.KeyId }), address), http.RequestAborted);
-            await IssueCookieAsync(http, caller);
+            await IssueCookieAsync(http, caller, PortalClaims.CertificateMethod);
             return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
         }).ExcludeFromDescription();
 
@@ -63,10 +63,10 @@ internal static class SessionEndpoints
         }).ExcludeFromDescription();
     }
 
-    private static Task IssueCookieAsync(HttpContext http, Caller caller)
+    private static Task IssueCookieAsync(HttpContext http, Caller caller, string method)
     {
         var identity = new ClaimsIdentity(
-            [new Claim(PortalClaims.UserId, caller.UserId!), new Claim(PortalClaims.AccountId, caller.AccountId!), new Claim(ClaimTypes.Name, caller.Name)],
+            [new Claim(PortalClaims.UserId, caller.UserId!), new Claim(PortalClaims.AccountId, caller.AccountId!), new Claim(ClaimTypes.Name, caller.Name), new Claim(PortalClaims.Method, method)],
             CookieAuthenticationDefaults.AuthenticationScheme);
         return http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
     }

@@ -110,6 +110,7 @@ public static class CastellanHost
         Api.Organizations.OrganizationEndpoints.Map(api);
         Castellan.Server.Api.Enrolment.EnrolmentEndpoints.Map(api);
         Castellan.Server.Api.RegistrationNumbers.RegistrationNumberEndpoints.Map(api);
+        Castellan.Server.Api.IdentityProofing.IdentityProofingEndpoints.Map(api);
         PublicationEndpoints.Map(app);
         app.MapAcme();
         app.MapPortal();

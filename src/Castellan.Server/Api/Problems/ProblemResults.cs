@@ -56,6 +56,14 @@ internal static class ProblemResults
         AccessCodeLocked e => Problem(423, "access-code-locked", "The sign-in is locked", e.Detail),
         RegistrationFormInvalid e => Problem(422, "registration-form-invalid", "The form is invalid", e.Detail, errors: e.Errors),
         WrongRegistrationStage e => Problem(409, "wrong-stage", "The application is not at the stage for this action", e.Detail, "registration.stage"),
+        // Seed 000 identity proofing: field errors by field; a real-time refusal lists every criterion, failed or not.
+        ApplicationInvalid e => Problem(422, "application-invalid", "The application is invalid", e.Detail, errors: e.Errors),
+        ApplicationRefused e => Results.Problem(detail: e.Detail, statusCode: 422, title: "The application was rejected", type: "urn:castellan:problem:application-rejected",
+            extensions: new Dictionary<string, object?>
+            {
+                ["applicationId"] = e.ApplicationId,
+                ["criteria"] = e.Criteria.Select(c => new { code = c.Code, passed = c.Passed, detail = c.Detail }).ToList(),
+            }),
         Castellan.Registration.Access.AddressNotAllowed e => Problem(403, "address-not-allowed", "Not allowed from this address", e.Detail),
         _ => Problem(500, "internal", "Internal error", "The server could not complete the request."),
     };
