@@ -22,16 +22,31 @@ internal sealed class GroupCommit : IDisposable
 
     private readonly IDbContextFactory<CastellanDb> _factory;
     private readonly TimeProvider _clock;
-    private readonly Channel<Write> _queue = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Write> _queue = NewQueue();
     private readonly Task _writer;
+
+    /// <summary>PostgreSQL only: reservations have a writer of their own. They take no audit lock, so their commit runs
+    /// beside the completions' commit (PostgreSQL flushes concurrent commits together) instead of queueing behind it,
+    /// and a certificate no longer waits for a completion batch before its reservation. SQLite has one write lock, so
+    /// a second writer there would only wait for it.</summary>
+    private readonly Channel<Write>? _reservations;
+    private readonly Task? _reservationWriter;
     private BatchSql? _sql;
 
     public GroupCommit(IDbContextFactory<CastellanDb> factory, TimeProvider clock)
     {
         _factory = factory;
         _clock = clock;
-        _writer = Task.Run(WriteLoopAsync);
+        _writer = Task.Run(() => WriteLoopAsync(_queue));
+        using var db = factory.CreateDbContext();
+        if (db.Database.IsNpgsql())
+        {
+            _reservations = NewQueue();
+            _reservationWriter = Task.Run(() => WriteLoopAsync(_reservations));
+        }
     }
+
+    private static Channel<Write> NewQueue() => Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Inserts a certificate row (a reservation); false when its serial already exists.</summary>
     public Task<bool> ReserveAsync(CertificateRow row) => Enqueue(new Reserve(row));
@@ -46,17 +61,18 @@ internal sealed class GroupCommit : IDisposable
 
     private Task<T> Enqueue<T>(Write<T> write)
     {
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(write), this);
+        var queue = write is Reserve && _reservations is { } reservations ? reservations : _queue;
+        ObjectDisposedException.ThrowIf(!queue.Writer.TryWrite(write), this);
         return write.Task;
     }
 
-    private async Task WriteLoopAsync()
+    private async Task WriteLoopAsync(Channel<Write> queue)
     {
         var batch = new List<Write>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        while (await queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var w)) batch.Add(w);
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var w)) batch.Add(w);
             try
             {
                 await CommitAsync(batch);
@@ -164,7 +180,9 @@ internal sealed class GroupCommit : IDisposable
     public void Dispose()
     {
         _queue.Writer.TryComplete();
+        _reservations?.Writer.TryComplete();
         _writer.Wait(TimeSpan.FromSeconds(10));
+        _reservationWriter?.Wait(TimeSpan.FromSeconds(10));
     }
 
     /// <summary>The end of the audit chain as seen inside the batch's transaction.</summary>
