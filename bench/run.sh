@@ -30,7 +30,9 @@ if ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
   PORT=$(python3 tests/setup/free-port.py)
   tests/setup/start-postgres.sh "$WORK/pg" "$PORT"
   psql -h 127.0.0.1 -p "$PORT" -U postgres -qc "CREATE DATABASE castellan_bench" >/dev/null
-  PG_ARGS=(--postgres "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=castellan_bench")
+  psql -h 127.0.0.1 -p "$PORT" -U postgres -qc "CREATE DATABASE castellan_bench_before" >/dev/null
+  PG_ARGS=(--postgres "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=castellan_bench"
+    --baseline-postgres "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=castellan_bench_before")
 fi
 
 mkdir -p bench/results

@@ -86,7 +86,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         var server = new ServerProcess(process, log, baseUrl);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        // A bound for a stuck server, not a speed test: a cold start takes over a minute when the shared cores are busy.
+        var deadline = DateTime.UtcNow.AddSeconds(180);
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited) break;

@@ -34,7 +34,7 @@ if (options.Out is { } file) await File.WriteAllTextAsync(file, markdown);
 return 0;
 
 internal sealed record BenchOptions(string Server, string? Postgres, IReadOnlyList<int> Clients, int Count, int Warmup, string? Out, HashSet<string> Only, int[] CrlSizes, int OcspSeconds,
-    string? BaselineServer, string BaselineLabel)
+    string? BaselineServer, string BaselineLabel, string? BaselinePostgres = null)
 {
     public bool Wants(string part) => Only.Count == 0 || Only.Contains(part);
 
@@ -47,7 +47,8 @@ internal sealed record BenchOptions(string Server, string? Postgres, IReadOnlyLi
         var sizes = (Value("--crl-sizes") ?? "100000,1000000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var clients = (Value("--clients") ?? "8,64").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         return new BenchOptions(Path.GetFullPath(server), Value("--postgres"), clients, Int("--count", 3000), Int("--warmup", 300), Value("--out"), only, sizes,
-            Int("--ocsp-seconds", 5), Value("--baseline-server") is { } b ? Path.GetFullPath(b) : null, Value("--baseline-label") ?? "baseline");
+            Int("--ocsp-seconds", 5), Value("--baseline-server") is { } b ? Path.GetFullPath(b) : null, Value("--baseline-label") ?? "baseline",
+            Value("--baseline-postgres"));
     }
 }
 

@@ -58,6 +58,16 @@ internal static class Runs
             var runs = await IssuanceBench.RunAsync(postgres, csrs, o.Clients, o.Warmup, o.Count, RunLimit);
             AddCastellan(figures, o, "Castellan, PostgreSQL 15 (fsync on)", runs, cfssl, bound);
         }
+
+        if (o.Wants("issuance") && o.BaselineServer is { Length: > 0 } beforePg && o.BaselinePostgres is { Length: > 0 } pgBefore)
+        {
+            // The baseline on PostgreSQL too, on a database of its own (bench/run.sh creates it).
+            Console.WriteLine($"Castellan before the change ({o.BaselineLabel}), PostgreSQL");
+            await using var baseline = await CastellanTarget.StartAsync("castellan-before-postgres", beforePg, work,
+                ["--Castellan:Storage:Provider", "postgres", "--Castellan:Storage:ConnectionString", pgBefore]);
+            var runs = await IssuanceBench.RunAsync(baseline, csrs, o.Clients, o.Warmup, o.Count, RunLimit);
+            AddCastellan(figures, o, $"Castellan {o.BaselineLabel} (before), PostgreSQL", runs, cfssl, bound);
+        }
         else if (o.Wants("issuance"))
         {
             figures.Note("PostgreSQL: no --postgres connection string, not measured");

@@ -22,16 +22,31 @@ internal sealed class GroupCommit : IDisposable
 
     private readonly IDbContextFactory<CastellanDb> _factory;
     private readonly TimeProvider _clock;
-    private readonly Channel<Write> _queue = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Write> _queue = NewQueue();
     private readonly Task _writer;
+
+    /// <summary>PostgreSQL only: reservations have a writer of their own. They take no audit lock, so their commit runs
+    /// beside the completions' commit (PostgreSQL flushes concurrent commits together) instead of queueing behind it,
+    /// and a certificate no longer waits for a completion batch before its reservation. SQLite has one write lock, so
+    /// a second writer there would only wait for it.</summary>
+    private readonly Channel<Write>? _reservations;
+    private readonly Task? _reservationWriter;
     private BatchSql? _sql;
 
     public GroupCommit(IDbContextFactory<CastellanDb> factory, TimeProvider clock)
     {
         _factory = factory;
         _clock = clock;
-        _writer = Task.Run(WriteLoopAsync);
+        _writer = Task.Run(() => WriteLoopAsync(_queue));
+        using var db = factory.CreateDbContext();
+        if (db.Database.IsNpgsql())
+        {
+            _reservations = NewQueue();
+            _reservationWriter = Task.Run(() => WriteLoopAsync(_reservations));
+        }
     }
+
+    private static Channel<Write> NewQueue() => Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Inserts a certificate row (a reservation); false when its serial already exists.</summary>
     public Task<bool> ReserveAsync(CertificateRow row) => Enqueue(new Reserve(row));
@@ -46,31 +61,46 @@ internal sealed class GroupCommit : IDisposable
 
     private Task<T> Enqueue<T>(Write<T> write)
     {
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(write), this);
+        var queue = write is Reserve && _reservations is { } reservations ? reservations : _queue;
+        ObjectDisposedException.ThrowIf(!queue.Writer.TryWrite(write), this);
         return write.Task;
     }
 
-    private async Task WriteLoopAsync()
+    private async Task WriteLoopAsync(Channel<Write> queue)
     {
         var batch = new List<Write>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        while (await queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var w)) batch.Add(w);
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var w)) batch.Add(w);
             try
             {
                 await CommitAsync(batch);
                 foreach (var w in batch) w.Succeed();
             }
+            catch (CommitOutcomeException e) when (e.Committed)
+            {
+                // The commit went through and something failed afterwards (releasing the transaction or connection):
+                // every write is durable, so every caller succeeds. Replaying here would append audit entries twice.
+                foreach (var w in batch) w.Succeed();
+            }
+            catch (CommitOutcomeException e)
+            {
+                // COMMIT itself failed without saying whether it took effect (a lost connection, a timeout): the writes
+                // may be durable, so they must not be written again. Each caller fails; a reservation left behind is
+                // abandoned at the next start, a completion that did commit is stored and audited exactly once.
+                foreach (var w in batch) w.Fail(e.InnerException!);
+            }
             catch (Exception) when (batch.Count > 1)
             {
-                // Something in the batch failed (a serial collision, a completion whose reservation is gone, a lost
-                // connection): nothing of it was committed. Replay each write alone so only the faulty one fails.
+                // A write failed before COMMIT (a serial collision, a completion whose reservation is gone), so the
+                // transaction was rolled back and nothing of it is durable. Replay each write alone so only the
+                // faulty one fails.
                 foreach (var w in batch) await CommitAloneAsync(w);
             }
             catch (Exception e)
             {
-                batch[0].Fail(e);
+                batch[0].Fail(e is CommitOutcomeException { InnerException: { } inner } ? inner : e);
             }
         }
     }
@@ -82,6 +112,14 @@ internal sealed class GroupCommit : IDisposable
             await CommitAsync([w]);
             w.Succeed();
         }
+        catch (CommitOutcomeException e) when (e.Committed)
+        {
+            w.Succeed();
+        }
+        catch (CommitOutcomeException e)
+        {
+            w.Fail(e.InnerException!);
+        }
         catch (Exception e)
         {
             w.Fail(e);
@@ -90,100 +128,171 @@ internal sealed class GroupCommit : IDisposable
 
     private async Task CommitAsync(List<Write> batch)
     {
-        await using var db = await _factory.CreateDbContextAsync();
-        await using var tx = await db.Database.BeginTransactionAsync();
-        var sql = _sql ??= BatchSql.From(db);
-        using var batchContext = new Batch(db, tx.GetDbTransaction(), sql, new AuditTail(db, _clock));
-        foreach (var w in batch) await w.ApplyAsync(batchContext);
-        await tx.CommitAsync();
+        var stage = Stage.Writing;
+        try
+        {
+            await using var db = await _factory.CreateDbContextAsync();
+            await using var tx = await db.Database.BeginTransactionAsync();
+            var sql = _sql ??= BatchSql.From(db);
+            using var statements = new Batch(db, tx.GetDbTransaction(), sql, new AuditTail(db, tx.GetDbTransaction(), sql, _clock));
+            foreach (var w in batch) await w.StageAsync(statements);
+            await statements.ExecuteAsync();
+            foreach (var w in batch) w.Check();
+            stage = Stage.Committing;
+            await tx.CommitAsync();
+            stage = Stage.Committed;
+        }
+        catch (Exception e) when (stage == Stage.Committed)
+        {
+            throw new CommitOutcomeException(true, e);
+        }
+        catch (Exception e) when (stage == Stage.Committing && !RolledBack(e))
+        {
+            // COMMIT failed without saying whether it took effect. A transaction is all or nothing, so one of its
+            // writes, looked up afresh, tells: found, the batch is durable; missing, it was rolled back and may be replayed.
+            bool durable;
+            try
+            {
+                durable = await batch[0].IsDurableAsync(_factory, _sql!);
+            }
+            catch (Exception)
+            {
+                throw new CommitOutcomeException(false, e);
+            }
+            if (durable) throw new CommitOutcomeException(true, e);
+            throw;
+        }
+    }
+
+    /// <summary>An error the database itself reported for COMMIT (a constraint checked at commit, SQLITE_BUSY) means
+    /// the transaction did not commit; anything else at that step (I/O, a timeout, an interceptor) leaves the outcome unknown.</summary>
+    private static bool RolledBack(Exception e) => e is Npgsql.PostgresException or Microsoft.Data.Sqlite.SqliteException;
+
+    private enum Stage { Writing, Committing, Committed }
+
+    /// <summary>A batch whose failure came at or after COMMIT: <see cref="Committed"/> says the commit went through.</summary>
+    private sealed class CommitOutcomeException(bool committed, Exception inner)
+        : Exception(committed ? "the batch committed, then failed" : "COMMIT failed with an unknown outcome", inner)
+    {
+        public bool Committed { get; } = committed;
     }
 
     public void Dispose()
     {
         _queue.Writer.TryComplete();
+        _reservations?.Writer.TryComplete();
         _writer.Wait(TimeSpan.FromSeconds(10));
+        _reservationWriter?.Wait(TimeSpan.FromSeconds(10));
     }
 
     /// <summary>The end of the audit chain as seen inside the batch's transaction.</summary>
-    private sealed class AuditTail(CastellanDb db, TimeProvider clock)
+    private sealed class AuditTail(CastellanDb db, DbTransaction transaction, BatchSql sql, TimeProvider clock)
     {
         private const long AdvisoryLockKey = 0x436173_74656C; // "Castel", as AuditLog used before group commit
         private bool _loaded;
         private long _sequence;
         private string _hash = AuditChain.Genesis;
 
-        public async Task<AuditEntry> NextAsync(AuditEvent e, Func<long, long, AuditEvent, string, string, Task> insert)
+        /// <summary>Chains <paramref name="e"/> to the end and stages its insert; the entry is durable once the batch commits.</summary>
+        public async Task<AuditEntry> NextAsync(AuditEvent e, Batch batch)
         {
-            if (!_loaded)
-            {
-                // Several nodes share PostgreSQL: a transaction-scoped advisory lock keeps the chain from forking.
-                // One node (SQLite) has one writer: this loop.
-                if (db.Database.IsNpgsql()) await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AdvisoryLockKey})");
-                var last = await db.Audit.AsNoTracking().OrderByDescending(a => a.Sequence).Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync();
-                _sequence = last?.Sequence ?? 0;
-                _hash = last?.Hash ?? AuditChain.Genesis;
-                _loaded = true;
-            }
+            if (!_loaded) await LoadAsync();
             var sequence = _sequence + 1;
             var at = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
             var hash = AuditChain.ComputeHash(sequence, at, e.Actor, e.Action, e.Target, e.DetailsJson, e.SourceAddress, _hash);
-            await insert(sequence, Time.Ms(at), e, _hash, hash);
+            batch.Stage(sql.InsertAudit, [sequence, Time.Ms(at), e.Actor, e.Action, e.Target, e.DetailsJson, e.SourceAddress, _hash, hash]);
             var entry = new AuditEntry(sequence, at, e.Actor, e.Action, e.Target, e.DetailsJson, e.SourceAddress, _hash, hash);
             _sequence = sequence;
             _hash = hash;
             return entry;
         }
+
+        private async Task LoadAsync()
+        {
+            // Several nodes share PostgreSQL: a transaction-scoped advisory lock keeps the chain from forking; it is
+            // taken in the same round trip as the read of the chain's end. One node (SQLite) has one writer: this loop.
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = db.Database.IsNpgsql() ? $"SELECT pg_advisory_xact_lock({AdvisoryLockKey}); {sql.AuditTail}" : sql.AuditTail;
+            await using var reader = await command.ExecuteReaderAsync();
+            if (db.Database.IsNpgsql()) await reader.NextResultAsync();
+            if (await reader.ReadAsync())
+            {
+                _sequence = reader.GetInt64(0);
+                _hash = reader.GetString(1);
+            }
+            _loaded = true;
+        }
     }
 
-    /// <summary>One transaction's connection, its prepared commands and the audit chain's end.</summary>
+    /// <summary>One transaction's connection and the statements its writes staged. The writer is the one serial
+    /// section of issuance, so the less each write costs inside it, the more certificates one fsync covers: plain
+    /// ADO.NET statements, not EF change tracking, and on PostgreSQL every staged statement in one round trip.</summary>
     private sealed class Batch(CastellanDb db, DbTransaction transaction, BatchSql sql, AuditTail chain) : IDisposable
     {
-        private DbCommand? _insertCertificate;
-        private DbCommand? _completeCertificate;
-        private DbCommand? _insertAudit;
+        private readonly List<(string Text, object?[] Values, Action<int>? Rows)> _staged = [];
+        private readonly Dictionary<string, DbCommand> _commands = [];
 
         public AuditTail Chain => chain;
+        public BatchSql Sql => sql;
+
+        public void Stage(string text, object?[] values, Action<int>? rows = null) => _staged.Add((text, values, rows));
+
+        public async Task ExecuteAsync()
+        {
+            var connection = db.Database.GetDbConnection();
+            if (_staged.Count > 1 && connection.CanCreateBatch)
+            {
+                await using var batch = connection.CreateBatch();
+                batch.Transaction = transaction;
+                foreach (var (text, values, _) in _staged)
+                {
+                    var command = batch.CreateBatchCommand();
+                    command.CommandText = text;
+                    AddParameters(command.Parameters, values, command.CreateParameter);
+                    batch.BatchCommands.Add(command);
+                }
+                await batch.ExecuteNonQueryAsync();
+                for (var i = 0; i < _staged.Count; i++) _staged[i].Rows?.Invoke(batch.BatchCommands[i].RecordsAffected);
+                return;
+            }
+            // SQLite runs in-process, so there is no round trip to save: one prepared command per statement text.
+            foreach (var (text, values, rows) in _staged)
+            {
+                if (!_commands.TryGetValue(text, out var command))
+                {
+                    command = connection.CreateCommand();
+                    command.Transaction = transaction;
+                    command.CommandText = text;
+                    AddParameters(command.Parameters, values, command.CreateParameter);
+                    _commands.Add(text, command);
+                }
+                for (var i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i] ?? DBNull.Value;
+                var affected = await command.ExecuteNonQueryAsync();
+                rows?.Invoke(affected);
+            }
+        }
+
+        private static void AddParameters(DbParameterCollection parameters, object?[] values, Func<DbParameter> create)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                var p = create();
+                p.ParameterName = "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                p.Value = values[i] ?? DBNull.Value;
+                parameters.Add(p);
+            }
+        }
 
         public void Dispose()
         {
-            _insertCertificate?.Dispose();
-            _completeCertificate?.Dispose();
-            _insertAudit?.Dispose();
-        }
-
-        // Plain prepared commands, not EF change tracking: the writer is the one serial section of issuance, so the
-        // less CPU each write costs inside it, the more certificates one fsync covers.
-        public Task<int> InsertCertificateAsync(CertificateRow r) => ExecuteAsync(ref _insertCertificate, sql.InsertCertificate,
-            r.Serial, r.CaId, r.ProfileId, r.SubjectDn, r.Sans, r.NotBefore, r.NotAfter, r.Status, r.RecordedAt, r.RequestedBy, r.TbsHash, r.Der,
-            r.RevokedAt, r.RevocationReason, r.KeyAlgorithm);
-
-        public Task<int> CompleteCertificateAsync(string serial, byte[] der, int reserved, int valid) =>
-            ExecuteAsync(ref _completeCertificate, sql.CompleteCertificate, der, valid, serial, reserved);
-
-        public Task InsertAuditAsync(long sequence, long at, AuditEvent e, string previous, string hash) => ExecuteAsync(ref _insertAudit, sql.InsertAudit,
-            sequence, at, e.Actor, e.Action, e.Target, e.DetailsJson, e.SourceAddress, previous, hash);
-
-        private Task<int> ExecuteAsync(ref DbCommand? command, string text, params object?[] values)
-        {
-            if (command is null)
-            {
-                command = db.Database.GetDbConnection().CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = text;
-                for (var i = 0; i < values.Length; i++)
-                {
-                    var p = command.CreateParameter();
-                    p.ParameterName = "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    command.Parameters.Add(p);
-                }
-            }
-            for (var i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i] ?? DBNull.Value;
-            return command.ExecuteNonQueryAsync();
+            foreach (var command in _commands.Values) command.Dispose();
         }
     }
 
-    /// <summary>The three statements, with table and column names taken from the EF model, so they follow the schema.</summary>
-    private sealed record BatchSql(string InsertCertificate, string CompleteCertificate, string InsertAudit)
+    /// <summary>The statements, with table and column names taken from the EF model, so they follow the schema.</summary>
+    private sealed record BatchSql(string InsertCertificate, string CompleteCertificate, string InsertAudit, string AuditTail,
+        string ReservationExists, string CompletionExists, string AuditExists)
     {
         public static BatchSql From(CastellanDb db)
         {
@@ -197,7 +306,12 @@ internal sealed class GroupCommit : IDisposable
                 $"UPDATE {Table(certificates)} SET {Column(certificates, nameof(CertificateRow.Der))} = @p0, {Column(certificates, nameof(CertificateRow.Status))} = @p1 " +
                 $"WHERE {Column(certificates, nameof(CertificateRow.Serial))} = @p2 AND {Column(certificates, nameof(CertificateRow.Status))} = @p3",
                 Insert(audit, nameof(AuditRow.Sequence), nameof(AuditRow.At), nameof(AuditRow.Actor), nameof(AuditRow.Action), nameof(AuditRow.Target),
-                    nameof(AuditRow.DetailsJson), nameof(AuditRow.SourceAddress), nameof(AuditRow.PreviousHash), nameof(AuditRow.Hash)));
+                    nameof(AuditRow.DetailsJson), nameof(AuditRow.SourceAddress), nameof(AuditRow.PreviousHash), nameof(AuditRow.Hash)),
+                $"SELECT {Column(audit, nameof(AuditRow.Sequence))}, {Column(audit, nameof(AuditRow.Hash))} FROM {Table(audit)} " +
+                $"ORDER BY {Column(audit, nameof(AuditRow.Sequence))} DESC LIMIT 1",
+                $"SELECT COUNT(*) FROM {Table(certificates)} WHERE {Column(certificates, nameof(CertificateRow.Serial))} = @p0 AND {Column(certificates, nameof(CertificateRow.TbsHash))} = @p1",
+                $"SELECT COUNT(*) FROM {Table(certificates)} WHERE {Column(certificates, nameof(CertificateRow.Serial))} = @p0 AND {Column(certificates, nameof(CertificateRow.Der))} = @p1",
+                $"SELECT COUNT(*) FROM {Table(audit)} WHERE {Column(audit, nameof(AuditRow.Sequence))} = @p0 AND {Column(audit, nameof(AuditRow.Hash))} = @p1");
         }
 
         private static string Insert(IEntityType e, params string[] properties) =>
@@ -212,7 +326,37 @@ internal sealed class GroupCommit : IDisposable
 
     private abstract class Write
     {
-        public abstract Task ApplyAsync(Batch batch);
+        /// <summary>Adds this write's statements to the batch; nothing runs until the batch executes them together.</summary>
+        public abstract Task StageAsync(Batch batch);
+
+        /// <summary>After the statements ran, before COMMIT: throws when this write did not do what it must.</summary>
+        public virtual void Check()
+        {
+        }
+
+        /// <summary>Whether this write, as staged, is in the database: asked on a new connection after a COMMIT
+        /// whose outcome is unknown.</summary>
+        public async Task<bool> IsDurableAsync(IDbContextFactory<CastellanDb> factory, BatchSql sql)
+        {
+            var (text, values) = Evidence(sql);
+            await using var db = await factory.CreateDbContextAsync();
+            await db.Database.OpenConnectionAsync();
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = text;
+            for (var i = 0; i < values.Length; i++)
+            {
+                var p = command.CreateParameter();
+                p.ParameterName = "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                p.Value = values[i];
+                command.Parameters.Add(p);
+            }
+            return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        }
+
+        /// <summary>A query that counts this write's row as staged (its audit entry by sequence and hash, a certificate
+        /// row by serial and contents).</summary>
+        protected abstract (string Text, object[] Values) Evidence(BatchSql sql);
+
         public abstract void Succeed();
         public abstract void Fail(Exception e);
     }
@@ -226,13 +370,17 @@ internal sealed class GroupCommit : IDisposable
         public override void Fail(Exception e) => _done.TrySetException(e);
     }
 
-    private sealed class Reserve(CertificateRow row) : Write<bool>
+    private sealed class Reserve(CertificateRow r) : Write<bool>
     {
-        public override async Task ApplyAsync(Batch batch)
+        public override Task StageAsync(Batch batch)
         {
-            await batch.InsertCertificateAsync(row);
+            batch.Stage(batch.Sql.InsertCertificate, [r.Serial, r.CaId, r.ProfileId, r.SubjectDn, r.Sans, r.NotBefore, r.NotAfter, r.Status, r.RecordedAt,
+                r.RequestedBy, r.TbsHash, r.Der, r.RevokedAt, r.RevocationReason, r.KeyAlgorithm]);
             Result = true;
+            return System.Threading.Tasks.Task.CompletedTask;
         }
+
+        protected override (string Text, object[] Values) Evidence(BatchSql sql) => (sql.ReservationExists, [r.Serial, r.TbsHash]);
 
         // Alone, a duplicate serial is an answer (false: draw another), not a failure.
         public override void Fail(Exception e)
@@ -259,16 +407,27 @@ internal sealed class GroupCommit : IDisposable
 
     private sealed class Complete(string serial, byte[] der, int reserved, int valid, AuditEvent? audit) : Write<AuditEntry?>
     {
-        public override async Task ApplyAsync(Batch batch)
+        private int _rows = -1;
+
+        public override async Task StageAsync(Batch batch)
         {
-            var rows = await batch.CompleteCertificateAsync(serial, der, reserved, valid);
-            if (rows != 1) throw new InvalidOperationException($"reservation {serial} was not open when its certificate was stored");
-            Result = audit is null ? null : await batch.Chain.NextAsync(audit, batch.InsertAuditAsync);
+            batch.Stage(batch.Sql.CompleteCertificate, [der, valid, serial, reserved], rows => _rows = rows);
+            Result = audit is null ? null : await batch.Chain.NextAsync(audit, batch);
         }
+
+        public override void Check()
+        {
+            if (_rows != 1) throw new InvalidOperationException($"reservation {serial} was not open when its certificate was stored");
+        }
+
+        protected override (string Text, object[] Values) Evidence(BatchSql sql) =>
+            Result is { } entry ? (sql.AuditExists, [entry.Sequence, entry.Hash]) : (sql.CompletionExists, [serial, der]);
     }
 
     private sealed class Append(AuditEvent e) : Write<AuditEntry>
     {
-        public override async Task ApplyAsync(Batch batch) => Result = await batch.Chain.NextAsync(e, batch.InsertAuditAsync);
+        public override async Task StageAsync(Batch batch) => Result = await batch.Chain.NextAsync(e, batch);
+
+        protected override (string Text, object[] Values) Evidence(BatchSql sql) => (sql.AuditExists, [Result.Sequence, Result.Hash]);
     }
 }

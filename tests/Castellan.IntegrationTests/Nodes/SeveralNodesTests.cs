@@ -61,7 +61,14 @@ public sealed class SeveralNodesTests(ITestOutputHelper output)
         Assert.Equal(1, await probe.CountAsync($"FROM cas WHERE \"Kind\" = {(int)CaKind.Intermediate}"));
         Assert.Equal(1, await probe.CountAsync("FROM api_keys"));
         Assert.Equal(1, await probe.CountAsync("FROM audit_log WHERE \"Action\" = 'authority.initialised'"));
-        Assert.Equal(expected, await probe.CountAsync("FROM audit_log WHERE \"Action\" = 'certificate.issued' AND \"Actor\" <> 'system'"));
+        // Exactly one certificate.issued entry per returned certificate, and none for a certificate nobody received:
+        // on a mismatch, say which targets were doubled or unknown (a replayed batch or a request the client retried).
+        var audited = await probe.ColumnAsync("SELECT \"Target\" FROM audit_log WHERE \"Action\" = 'certificate.issued' AND \"Actor\" <> 'system'");
+        var returned = issued.Select(i => $"certificate:{i.Serial}").ToHashSet();
+        var doubled = audited.GroupBy(t => t).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        var unknown = audited.Where(t => !returned.Contains(t)).ToList();
+        Assert.True(audited.Count == expected && doubled.Count == 0 && unknown.Count == 0,
+            $"{audited.Count} certificate.issued entries for {expected} certificates; doubled: [{string.Join(", ", doubled)}]; not returned to any client: [{string.Join(", ", unknown)}]");
 
         foreach (var node in new[] { a, b })
         {

@@ -39,6 +39,18 @@ public sealed class DatabaseProbe(Func<DbConnection> connect)
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The first column of every row of <paramref name="sql"/>, as text.</summary>
+    public async Task<List<string>> ColumnAsync(string sql)
+    {
+        var values = new List<string>();
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) values.Add(reader.GetString(0));
+        return values;
+    }
+
     private async Task<DbConnection> OpenAsync()
     {
         var connection = connect();
