@@ -59,7 +59,8 @@ public sealed class PortalCatalogueTests(PortalFixture fx) : IClassFixture<Porta
 
         // Offered in the New Request wizard of this account, and not in another tenant's.
         await page.Locator("[data-testid=nav-new-request]").ClickAsync();
-        await Expect(page.Locator($"[data-testid=product-{id}]")).ToContainTextAsync("Lab devices · 12.50 USD per year");
+        await Expect(page.Locator($"[data-testid=product-{id}]")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Radio, new() { NameRegex = new("^Lab devices · 12.50 USD per year · 2 names included · up to 730 days") })).ToBeVisibleAsync();
         var other = await SignedInAsync(fx.B.AdminEmail);
         await other.GotoAsync("/requests/new");
         await LiveAsync(other);
@@ -82,7 +83,7 @@ public sealed class PortalCatalogueTests(PortalFixture fx) : IClassFixture<Porta
         await page.Locator("#add-domain").ClickAsync();
         await Expect(FieldOf(page, "#domain-name")).ToContainTextAsync("is not a valid domain name");
         await Expect(page.Locator("#domain-name")).ToHaveValueAsync("shop example.com");
-        await Expect(page.Locator("[data-testid=method-http-file] input")).ToBeCheckedAsync();
+        await Expect(page.Locator("[data-testid=method-http-file]")).ToBeCheckedAsync();
         await ShotAsync(page, "domains-name-refused");
 
         await page.Locator("[data-testid=method-dns-txt]").ClickAsync();
@@ -92,6 +93,7 @@ public sealed class PortalCatalogueTests(PortalFixture fx) : IClassFixture<Porta
         await Expect(page.Locator("[data-testid=challenge-location]")).ToHaveTextAsync($"_validation.{name}");
         var value = (await page.Locator("[data-testid=challenge-value]").TextContentAsync())!.Trim();
         Assert.Matches("^[A-Za-z0-9_-]{20,}$", value);
+        await ShotAsync(page, "domains-pending");
 
         // Not published yet: "verify now" fails, the domain stays Pending with the reason shown.
         await page.Locator("#verify-domain").ClickAsync();
