@@ -9,6 +9,9 @@ namespace Castellan.Registration.Dashboard;
 /// <summary>The dashboard as one caller may see it; <see cref="Balance"/> is null without FinanceView or before the first credit.</summary>
 public sealed record DashboardView(string? AccountId, DashboardFigures Figures, Money? Balance, bool LowBalance)
 {
+    /// <summary>The threshold <see cref="LowBalance"/> was judged against, in the balance's minor units.</summary>
+    public long LowBalanceThresholdMinor { get; init; } = ReadDashboard.LowBalanceMinor;
+
     public int PendingApprovals => Figures.OrdersByStatus.GetValueOrDefault(OrderStatus.PendingApproval) + Figures.OrdersByStatus.GetValueOrDefault(OrderStatus.PendingParentApproval);
 }
 
@@ -16,9 +19,12 @@ public sealed record DashboardView(string? AccountId, DashboardFigures Figures, 
 /// Dashboard figures scoped exactly like <see cref="OrderService.ListAsync"/>: a tenant sees its account (only its own
 /// orders unless its role sees the account's); operator staff see the platform, or one account they name.
 /// </summary>
-public sealed class ReadDashboard(IDashboardReadModel readModel, IAccountStore accounts, ILedgerStore ledger, TimeProvider clock)
+public sealed class ReadDashboard(IDashboardReadModel readModel, IAccountStore accounts, ILedgerStore ledger, INotificationSettingsStore settings, TimeProvider clock)
 {
-    /// <summary>Below this many minor units (in the balance's currency) the dashboard warns that orders may be refused.</summary>
+    /// <summary>
+    /// Below this many minor units (in the balance's currency) the dashboard warns that orders may be refused, unless
+    /// the account set its own threshold (Settings > Notifications, the same one the low-balance email uses).
+    /// </summary>
     public const long LowBalanceMinor = 10_000;
 
     public const int Weeks = 8;
@@ -42,9 +48,13 @@ public sealed class ReadDashboard(IDashboardReadModel readModel, IAccountStore a
 
         var figures = await readModel.ReadAsync(new DashboardScope(scope, placedBy), clock.GetUtcNow(), Weeks, ct);
         Money? balance = null;
+        var threshold = LowBalanceMinor;
         if (scope is not null && permissions.Contains(Permission.FinanceView))
+        {
             balance = await ledger.FindBalanceAsync(LedgerAccount.AccountCode(scope), ct);
-        return new DashboardView(scope, figures, balance, balance is { } b && b.Minor < LowBalanceMinor);
+            threshold = (await settings.GetSettingsAsync(scope, ct))?.LowBalanceThresholdMinor ?? LowBalanceMinor;
+        }
+        return new DashboardView(scope, figures, balance, balance is { } b && b.Minor < threshold) { LowBalanceThresholdMinor = threshold };
     }
 
     private static bool SeesAll(IReadOnlySet<Permission> p) =>

@@ -43,9 +43,9 @@ public sealed class DomainService(
         var account = await AuthorizeAsync(caller, accountId, Permission.DomainsManage, ct);
         if (account.IsError) return account.Error;
         var normalised = DomainNames.Normalise(name);
-        if (normalised.IsError) return normalised.Error;
+        if (normalised.IsError) return normalised.Error with { Field = "name" };
         var m = ParseMethod(method);
-        if (m.IsError) return m.Error;
+        if (m.IsError) return m.Error with { Field = "method" };
         if (await RestrictedAsync(account.Value.Id, [normalised.Value], ct) is { } refused) return refused;
 
         var now = clock.GetUtcNow();
@@ -138,7 +138,7 @@ public sealed class DomainService(
         var found = await GetAsync(caller, id, ct);
         if (found.IsError) return found.Error;
         var m = ParseMethod(method);
-        if (m.IsError) return m.Error;
+        if (m.IsError) return m.Error with { Field = "method" };
         var domain = found.Value;
         var prepared = await PrepareAsync(domain with { Method = m.Value, Status = DomainStatus.Pending, StatusReason = null, UpdatedAt = clock.GetUtcNow() }, ct);
         if (prepared.IsError) return prepared.Error;
@@ -190,7 +190,7 @@ public sealed class DomainService(
         var account = await AuthorizeAsync(caller, accountId, Permission.SettingsManage, ct);
         if (account.IsError) return account.Error;
         var normalised = DomainNames.Normalise(name);
-        if (normalised.IsError) return normalised.Error;
+        if (normalised.IsError) return normalised.Error with { Field = "name" };
         var restriction = new RestrictedDomain(account.Value.Id, normalised.Value, caller.Actor, clock.GetUtcNow());
         if (!await domains.AddRestrictionAsync(restriction, ct)) return new Conflict($"'{normalised.Value}' is already restricted");
         await audit.AppendAsync(new AuditEvent(origin.Actor, "domain.restricted", $"account:{account.Value.Id}", JsonSerializer.Serialize(new { account = account.Value.Id, name = normalised.Value }), origin.Address), CancellationToken.None);
@@ -202,7 +202,7 @@ public sealed class DomainService(
         var account = await AuthorizeAsync(caller, accountId, Permission.SettingsManage, ct);
         if (account.IsError) return account.Error;
         var normalised = DomainNames.Normalise(name);
-        if (normalised.IsError) return normalised.Error;
+        if (normalised.IsError) return normalised.Error with { Field = "name" };
         if (!await domains.RemoveRestrictionAsync(account.Value.Id, normalised.Value, ct)) return new NotFound("restriction", $"'{normalised.Value}' is not restricted");
         await audit.AppendAsync(new AuditEvent(origin.Actor, "domain.unrestricted", $"account:{account.Value.Id}", JsonSerializer.Serialize(new { account = account.Value.Id, name = normalised.Value }), origin.Address), CancellationToken.None);
         return normalised.Value;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Castellan.Auditing;
+using Castellan.Authority.Contracts;
 using Castellan.Authority.Hierarchy;
 using Castellan.Authority.Profiles;
 using Castellan.Registration.Access;
@@ -68,6 +69,10 @@ public sealed class ProductService(IProductStore products, IAccountStore account
         return (await products.ListAsync(id, ct)).ToList();
     }
 
+    /// <summary>The profiles a private product may sell (subscriber profiles, not CA ones), for the product form.</summary>
+    public async Task<IReadOnlyList<CertificateProfile>> SellableProfilesAsync(CancellationToken ct) =>
+        (await profiles.ListAsync(ct)).Where(p => !p.IsCa).ToList();
+
     /// <summary>Whether an order in <paramref name="account"/> may use <paramref name="product"/>.</summary>
     public static bool AvailableTo(Product product, Account account) => product.AccountId is null || product.AccountId == account.Id;
 
@@ -91,29 +96,29 @@ public sealed class ProductService(IProductStore products, IAccountStore account
         var name = Users.Fields.Name(r.Name, "name");
         if (name.IsError) return name.Error;
         var profile = await profiles.FindAsync(r.ProfileId, ct);
-        if (profile.IsError) return profile.Error;
-        if (profile.Value.IsCa) return new PolicyViolation("product.profile", "a product issues subscriber certificates, not CA certificates");
-        if (r.IssuerId is { Length: > 0 } issuerId && await cas.FindAsync(issuerId, ct) is null) return new NotFound("ca", $"CA '{issuerId}' does not exist");
+        if (profile.IsError) return profile.Error with { Field = "profileId" };
+        if (profile.Value.IsCa) return new PolicyViolation("product.profile", "a product issues subscriber certificates, not CA certificates") { Field = "profileId" };
+        if (r.IssuerId is { Length: > 0 } issuerId && await cas.FindAsync(issuerId, ct) is null) return new NotFound("ca", $"CA '{issuerId}' does not exist") { Field = "issuerId" };
         var days = r.ValidityDays ?? profile.Value.EffectiveDefaultValidityDays;
         if (days < 1 || days > profile.Value.MaxValidityDays)
-            return new PolicyViolation("product.validity", $"'validityDays' must be 1 to {profile.Value.MaxValidityDays} for profile '{profile.Value.Id}'");
-        if (r.PricePerYearMinor is not { } price || price < 0) return new MalformedInput("'pricePerYearMinor' is required and cannot be negative");
+            return new PolicyViolation("product.validity", $"'validityDays' must be 1 to {profile.Value.MaxValidityDays} for profile '{profile.Value.Id}'") { Field = "validityDays" };
+        if (r.PricePerYearMinor is not { } price || price < 0) return new MalformedInput("'pricePerYearMinor' is required and cannot be negative") { Field = "pricePerYearMinor" };
         var currency = r.Currency?.Trim().ToUpperInvariant();
-        if (!Billing.Contracts.Money.IsCurrencyCode(currency)) return new MalformedInput("'currency' must be an ISO 4217 code such as USD");
+        if (!Billing.Contracts.Money.IsCurrencyCode(currency)) return new MalformedInput("'currency' must be an ISO 4217 code such as USD") { Field = "currency" };
         var mode = ParseApprovalMode(r.ApprovalMode);
-        if (mode.IsError) return mode.Error;
+        if (mode.IsError) return mode.Error with { Field = "approvalMode" };
         var criteria = string.IsNullOrWhiteSpace(r.ApprovalCriteria) ? null : r.ApprovalCriteria.Trim();
         // Automatic issuance without a stated reason would be unreviewable; the criteria are kept with the product and audited.
         if (mode.Value == ApprovalMode.Automatic && criteria is null)
-            return new MalformedInput("'approvalCriteria' is required for automatic approval: record what makes issuing without review safe");
-        if (criteria is { Length: > 500 }) return new MalformedInput("'approvalCriteria' is longer than 500 characters");
+            return new MalformedInput("'approvalCriteria' is required for automatic approval: record what makes issuing without review safe") { Field = "approvalCriteria" };
+        if (criteria is { Length: > 500 }) return new MalformedInput("'approvalCriteria' is longer than 500 characters") { Field = "approvalCriteria" };
         var included = r.SansIncluded ?? 1;
-        if (included < 0 || included > profile.Value.MaxSans) return new PolicyViolation("product.sans", $"'sansIncluded' must be 0 to {profile.Value.MaxSans}");
+        if (included < 0 || included > profile.Value.MaxSans) return new PolicyViolation("product.sans", $"'sansIncluded' must be 0 to {profile.Value.MaxSans}") { Field = "sansIncluded" };
         var extra = r.PricePerExtraSanMinor ?? 0;
-        if (extra < 0) return new MalformedInput("'pricePerExtraSanMinor' cannot be negative");
+        if (extra < 0) return new MalformedInput("'pricePerExtraSanMinor' cannot be negative") { Field = "pricePerExtraSanMinor" };
         var issuer = string.IsNullOrEmpty(r.IssuerId) ? null : await cas.FindAsync(r.IssuerId, ct);
         var dcv = Orders.Validation.DomainValidationRule.ForNewProduct(r.DomainValidation, profile.Value, issuer?.Record);
-        if (dcv.IsError) return dcv.Error;
+        if (dcv.IsError) return dcv.Error with { Field = "domainValidation" };
         return new Product(Ids.New("prd"), accountId, name.Value, profile.Value.Id, string.IsNullOrEmpty(r.IssuerId) ? null : r.IssuerId, days, price, currency!,
             r.AutoApprove, mode.Value, criteria, included, extra, clock.GetUtcNow()) { RequiresDomainValidation = dcv.Value };
     }
