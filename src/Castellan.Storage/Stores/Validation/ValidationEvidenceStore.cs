@@ -5,13 +5,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Castellan.Storage.Stores.Validation;
 
-internal sealed class ValidationEvidenceStore(IDbContextFactory<CastellanDb> factory) : IValidationEvidenceStore
+/// <remarks>Every ACME challenge adds a record: it is written through <see cref="GroupCommit"/>, so concurrent validations
+/// share one commit (and its fsync) with each other and with the ACME store's writes.</remarks>
+internal sealed class ValidationEvidenceStore(IDbContextFactory<CastellanDb> factory, GroupCommit writes) : IValidationEvidenceStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task AddAsync(ValidationRecord r, CancellationToken ct)
+    public Task AddAsync(ValidationRecord r, CancellationToken ct) => writes.RunAsync(async db =>
     {
-        await using var db = await factory.CreateDbContextAsync(ct);
         db.Set<ValidationRecordRow>().Add(new ValidationRecordRow
         {
             Id = r.Id, AccountId = r.AccountId, IdentifierType = r.Identifier.Type.ToString(), IdentifierValue = r.Identifier.Value, Name = r.Name,
@@ -19,8 +20,15 @@ internal sealed class ValidationEvidenceStore(IDbContextFactory<CastellanDb> fac
             ObservationsJson = JsonSerializer.Serialize(r.Observations, Json), StartedAt = Time.Ms(r.StartedAt), CompletedAt = Time.Ms(r.CompletedAt),
             ReusableUntil = r.ReusableUntil is { } u ? Time.Ms(u) : null,
         });
-        await db.SaveChangesAsync(ct);
-    }
+        try
+        {
+            return await db.SaveChangesAsync();
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    });
 
     public async Task<ValidationRecord?> GetAsync(string id, CancellationToken ct)
     {
