@@ -11,6 +11,12 @@ internal sealed class ValidationEvidenceStore(IDbContextFactory<CastellanDb> fac
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    // Every ACME newOrder asks for reusable evidence: compiled once, not re-parameterised and looked up per call.
+    private static readonly Func<CastellanDb, string, string[], long, IAsyncEnumerable<ValidationRecordRow>> Passed =
+        EF.CompileAsyncQuery((CastellanDb db, string accountId, string[] names, long since) => db.Set<ValidationRecordRow>().AsNoTracking()
+            .Where(r => r.AccountId == accountId && r.Passed && names.Contains(r.Name) && r.CompletedAt >= since)
+            .OrderByDescending(r => r.CompletedAt).Take(50));
+
     public Task AddAsync(ValidationRecord r, CancellationToken ct) => writes.RunAsync(async db =>
     {
         db.Set<ValidationRecordRow>().Add(new ValidationRecordRow
@@ -40,12 +46,10 @@ internal sealed class ValidationEvidenceStore(IDbContextFactory<CastellanDb> fac
     public async Task<IReadOnlyList<ValidationRecord>> FindPassedAsync(string accountId, IReadOnlyCollection<string> names, DateTimeOffset completedSince, CancellationToken ct)
     {
         var since = Time.Ms(completedSince);
-        var list = names.ToList();
         await using var db = await factory.CreateDbContextAsync(ct);
-        var rows = await db.Set<ValidationRecordRow>().AsNoTracking()
-            .Where(r => r.AccountId == accountId && r.Passed && list.Contains(r.Name) && r.CompletedAt >= since)
-            .OrderByDescending(r => r.CompletedAt).Take(50).ToListAsync(ct);
-        return rows.Select(FromRow).ToList();
+        var found = new List<ValidationRecord>();
+        await foreach (var row in Passed(db, accountId, names.ToArray(), since).WithCancellation(ct)) found.Add(FromRow(row));
+        return found;
     }
 
     public async Task<IReadOnlyList<ValidationRecord>> ListAsync(string accountId, string name, int take, CancellationToken ct)
