@@ -74,7 +74,8 @@ internal sealed class AcmeStore(IDbContextFactory<CastellanDb> factory, GroupCom
 
     public Task AddOrderAsync(AcmeOrder o, IReadOnlyList<AcmeAuthorization> authorizations, CancellationToken ct) => writes.RunAsync(async db =>
     {
-        db.Set<AcmeOrderRow>().Add(new AcmeOrderRow
+        // The order and its authorizations in the same (batch) transaction.
+        await WriterSql.InsertAsync(db, new AcmeOrderRow
         {
             Id = o.Id, AccountId = o.AccountId, Directory = o.Directory, Status = o.Status, Expires = Time.Ms(o.Expires),
             Identifiers = Json(o.Identifiers.Select(Typed).ToList()), AuthorizationIds = Json(o.AuthorizationIds), Profile = o.Profile,
@@ -83,21 +84,14 @@ internal sealed class AcmeStore(IDbContextFactory<CastellanDb> factory, GroupCom
         });
         foreach (var a in authorizations)
         {
-            db.Set<AcmeAuthorizationRow>().Add(new AcmeAuthorizationRow
+            await WriterSql.InsertAsync(db, new AcmeAuthorizationRow
             {
                 Id = a.Id, OrderId = a.OrderId, AccountId = a.AccountId, IdentifierType = a.Identifier.Type == IdentifierType.Ip ? "ip" : "dns",
                 IdentifierValue = a.Identifier.Value, Status = a.Status, Expires = Time.Ms(a.Expires), ChallengeTypes = string.Join(' ', a.ChallengeTypes),
                 Token = a.Token, ValidatedAt = a.ValidatedAt is { } v ? Time.Ms(v) : null,
             });
         }
-        try
-        {
-            return await db.SaveChangesAsync(); // the order and its authorizations in the same transaction
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
+        return true;
     });
 
     public async Task<AcmeOrder?> GetOrderAsync(string id, CancellationToken ct)
@@ -129,30 +123,32 @@ internal sealed class AcmeStore(IDbContextFactory<CastellanDb> factory, GroupCom
     }
 
     public Task<bool> StartChallengeAsync(string authorizationId, string challenge, CancellationToken ct) => writes.RunAsync(async db =>
-        await db.Set<AcmeAuthorizationRow>()
-            .Where(x => x.Id == authorizationId && x.Status == AcmeStatus.Pending && x.ProcessingChallenge == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(x => x.ProcessingChallenge, challenge)) == 1);
+        await WriterSql.ExecuteAsync(db, "UPDATE {AcmeAuthorizationRow} SET {AcmeAuthorizationRow.ProcessingChallenge} = @p0 " +
+            "WHERE {AcmeAuthorizationRow.Id} = @p1 AND {AcmeAuthorizationRow.Status} = @p2 AND {AcmeAuthorizationRow.ProcessingChallenge} IS NULL",
+            challenge, authorizationId, AcmeStatus.Pending) == 1);
 
     public Task<bool> CompleteAuthorizationAsync(AuthorizationOutcome o, CancellationToken ct) => writes.RunAsync(async db =>
     {
         // Both statements are in the batch's transaction: the authorization and its order move together.
-        var status = o.Valid ? AcmeStatus.Valid : AcmeStatus.Invalid;
         var at = Time.Ms(o.At);
-        long? validated = o.Valid ? at : null;
-        var moved = await db.Set<AcmeAuthorizationRow>().Where(x => x.Id == o.AuthorizationId && x.Status == AcmeStatus.Pending).ExecuteUpdateAsync(u => u
-            .SetProperty(x => x.Status, status).SetProperty(x => x.ProcessingChallenge, (string?)null).SetProperty(x => x.AttemptedChallenge, o.Challenge)
-            .SetProperty(x => x.ValidatedAt, validated).SetProperty(x => x.Error, o.Error)) == 1;
+        var moved = await WriterSql.ExecuteAsync(db, "UPDATE {AcmeAuthorizationRow} SET {AcmeAuthorizationRow.Status} = @p0, " +
+            "{AcmeAuthorizationRow.ProcessingChallenge} = NULL, {AcmeAuthorizationRow.AttemptedChallenge} = @p1, {AcmeAuthorizationRow.ValidatedAt} = @p2, " +
+            "{AcmeAuthorizationRow.Error} = @p3 WHERE {AcmeAuthorizationRow.Id} = @p4 AND {AcmeAuthorizationRow.Status} = @p5",
+            o.Valid ? AcmeStatus.Valid : AcmeStatus.Invalid, o.Challenge, o.Valid ? at : null, o.Error, o.AuthorizationId, AcmeStatus.Pending) == 1;
         if (!moved) return false;
-        var orders = db.Set<AcmeOrderRow>().Where(x => x.Id == o.OrderId && x.Status == AcmeStatus.Pending);
         if (o.Valid)
         {
             // RFC 8555 §7.1.6: the order is ready once every authorization is valid.
-            await orders.Where(x => !db.Set<AcmeAuthorizationRow>().Any(a => a.OrderId == o.OrderId && a.Status != AcmeStatus.Valid))
-                .ExecuteUpdateAsync(u => u.SetProperty(x => x.Status, AcmeStatus.Ready).SetProperty(x => x.UpdatedAt, at));
+            await WriterSql.ExecuteAsync(db, "UPDATE {AcmeOrderRow} SET {AcmeOrderRow.Status} = @p0, {AcmeOrderRow.UpdatedAt} = @p1 " +
+                "WHERE {AcmeOrderRow.Id} = @p2 AND {AcmeOrderRow.Status} = @p3 AND NOT EXISTS (SELECT 1 FROM {AcmeAuthorizationRow} " +
+                "WHERE {AcmeAuthorizationRow.OrderId} = @p2 AND {AcmeAuthorizationRow.Status} <> @p4)",
+                AcmeStatus.Ready, at, o.OrderId, AcmeStatus.Pending, AcmeStatus.Valid);
         }
         else
         {
-            await orders.ExecuteUpdateAsync(u => u.SetProperty(x => x.Status, AcmeStatus.Invalid).SetProperty(x => x.Error, o.Error).SetProperty(x => x.UpdatedAt, at));
+            await WriterSql.ExecuteAsync(db, "UPDATE {AcmeOrderRow} SET {AcmeOrderRow.Status} = @p0, {AcmeOrderRow.Error} = @p1, {AcmeOrderRow.UpdatedAt} = @p2 " +
+                "WHERE {AcmeOrderRow.Id} = @p3 AND {AcmeOrderRow.Status} = @p4",
+                AcmeStatus.Invalid, o.Error, at, o.OrderId, AcmeStatus.Pending);
         }
         return true;
     });
@@ -174,16 +170,15 @@ internal sealed class AcmeStore(IDbContextFactory<CastellanDb> factory, GroupCom
     }
 
     public Task<bool> TransitionOrderAsync(string id, string from, string to, CancellationToken ct) => writes.RunAsync(async db =>
-        await db.Set<AcmeOrderRow>().Where(x => x.Id == id && x.Status == from).ExecuteUpdateAsync(u => u.SetProperty(x => x.Status, to)) == 1);
+        await WriterSql.ExecuteAsync(db, "UPDATE {AcmeOrderRow} SET {AcmeOrderRow.Status} = @p0 WHERE {AcmeOrderRow.Id} = @p1 AND {AcmeOrderRow.Status} = @p2",
+            to, id, from) == 1);
 
     public Task FinishOrderAsync(OrderOutcome o, CancellationToken ct) => writes.RunAsync(db =>
-    {
-        var status = o.Error is null ? AcmeStatus.Valid : AcmeStatus.Invalid;
-        var at = Time.Ms(o.At);
-        return db.Set<AcmeOrderRow>().Where(x => x.Id == o.OrderId && x.Status == AcmeStatus.Processing).ExecuteUpdateAsync(u => u
-            .SetProperty(x => x.Status, status).SetProperty(x => x.CertificateSerial, o.CertificateSerial).SetProperty(x => x.CertificateChain, o.CertificateChain)
-            .SetProperty(x => x.CaId, o.CaId).SetProperty(x => x.RaOrderId, o.RaOrderId).SetProperty(x => x.Error, o.Error).SetProperty(x => x.UpdatedAt, at));
-    });
+        WriterSql.ExecuteAsync(db, "UPDATE {AcmeOrderRow} SET {AcmeOrderRow.Status} = @p0, {AcmeOrderRow.CertificateSerial} = @p1, " +
+            "{AcmeOrderRow.CertificateChain} = @p2, {AcmeOrderRow.CaId} = @p3, {AcmeOrderRow.RaOrderId} = @p4, {AcmeOrderRow.Error} = @p5, " +
+            "{AcmeOrderRow.UpdatedAt} = @p6 WHERE {AcmeOrderRow.Id} = @p7 AND {AcmeOrderRow.Status} = @p8",
+            o.Error is null ? AcmeStatus.Valid : AcmeStatus.Invalid, o.CertificateSerial, o.CertificateChain, o.CaId, o.RaOrderId, o.Error, Time.Ms(o.At),
+            o.OrderId, AcmeStatus.Processing));
 
     public async Task<bool> AddEabCredentialAsync(EabCredential c, CancellationToken ct)
     {

@@ -17,24 +17,14 @@ internal sealed class ValidationEvidenceStore(IDbContextFactory<CastellanDb> fac
             .Where(r => r.AccountId == accountId && r.Passed && names.Contains(r.Name) && r.CompletedAt >= since)
             .OrderByDescending(r => r.CompletedAt).Take(50));
 
-    public Task AddAsync(ValidationRecord r, CancellationToken ct) => writes.RunAsync(async db =>
-    {
-        db.Set<ValidationRecordRow>().Add(new ValidationRecordRow
+    public Task AddAsync(ValidationRecord r, CancellationToken ct) => writes.RunAsync(db =>
+        WriterSql.InsertAsync(db, new ValidationRecordRow
         {
             Id = r.Id, AccountId = r.AccountId, IdentifierType = r.Identifier.Type.ToString(), IdentifierValue = r.Identifier.Value, Name = r.Name,
             Method = r.Method.ToString(), Passed = r.Passed, Detail = r.Detail.Length > 2000 ? r.Detail[..2000] : r.Detail,
             ObservationsJson = JsonSerializer.Serialize(r.Observations, Json), StartedAt = Time.Ms(r.StartedAt), CompletedAt = Time.Ms(r.CompletedAt),
             ReusableUntil = r.ReusableUntil is { } u ? Time.Ms(u) : null,
-        });
-        try
-        {
-            return await db.SaveChangesAsync();
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
-    });
+        }));
 
     public async Task<ValidationRecord?> GetAsync(string id, CancellationToken ct)
     {
