@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Castellan.Protocols.Acme.Contracts;
 using Castellan.Storage.Entities;
 using Castellan.Validation.Contracts;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Castellan.Storage.Stores.Protocols;
 
@@ -14,19 +16,27 @@ namespace Castellan.Storage.Stores.Protocols;
 /// </remarks>
 internal sealed class AcmeStore(IDbContextFactory<CastellanDb> factory, GroupCommit writes) : IAcmeStore
 {
-    // The reads every order makes several times, compiled once: a LINQ query is otherwise re-parameterised (the
-    // funcletizer) and looked up in the query cache on every call, which was most of EF's share of the server's CPU.
-    private static readonly Func<CastellanDb, string, CancellationToken, Task<AcmeAccountRow?>> AccountById =
-        EF.CompileAsyncQuery((CastellanDb db, string id, CancellationToken ct) => db.Set<AcmeAccountRow>().AsNoTracking().FirstOrDefault(x => x.Id == id));
+    // The reads every order makes several times, compiled once per model (a compiled query is bound to the model it
+    // first ran with; one process may hold a SQLite and a PostgreSQL model, as the tests do): a LINQ query is otherwise
+    // re-parameterised (the funcletizer) and looked up in the query cache on every call, most of EF's share of the CPU.
+    private static readonly ConcurrentDictionary<IModel, Reads> Compiled = new();
 
-    private static readonly Func<CastellanDb, string, CancellationToken, Task<AcmeAccountRow?>> AccountByKey =
-        EF.CompileAsyncQuery((CastellanDb db, string thumbprint, CancellationToken ct) => db.Set<AcmeAccountRow>().AsNoTracking().FirstOrDefault(x => x.KeyThumbprint == thumbprint));
+    private static Reads For(CastellanDb db) => Compiled.GetOrAdd(db.Model, static _ => new Reads());
 
-    private static readonly Func<CastellanDb, string, CancellationToken, Task<AcmeOrderRow?>> OrderById =
-        EF.CompileAsyncQuery((CastellanDb db, string id, CancellationToken ct) => db.Set<AcmeOrderRow>().AsNoTracking().FirstOrDefault(x => x.Id == id));
+    private sealed class Reads
+    {
+        public readonly Func<CastellanDb, string, CancellationToken, Task<AcmeAccountRow?>> AccountById =
+            EF.CompileAsyncQuery((CastellanDb db, string id, CancellationToken ct) => db.Set<AcmeAccountRow>().AsNoTracking().FirstOrDefault(x => x.Id == id));
 
-    private static readonly Func<CastellanDb, string, CancellationToken, Task<AcmeAuthorizationRow?>> AuthorizationById =
-        EF.CompileAsyncQuery((CastellanDb db, string id, CancellationToken ct) => db.Set<AcmeAuthorizationRow>().AsNoTracking().FirstOrDefault(x => x.Id == id));
+        public readonly Func<CastellanDb, string, CancellationToken, Task<AcmeAccountRow?>> AccountByKey =
+            EF.CompileAsyncQuery((CastellanDb db, string thumbprint, CancellationToken ct) => db.Set<AcmeAccountRow>().AsNoTracking().FirstOrDefault(x => x.KeyThumbprint == thumbprint));
+
+        public readonly Func<CastellanDb, string, CancellationToken, Task<AcmeOrderRow?>> OrderById =
+            EF.CompileAsyncQuery((CastellanDb db, string id, CancellationToken ct) => db.Set<AcmeOrderRow>().AsNoTracking().FirstOrDefault(x => x.Id == id));
+
+        public readonly Func<CastellanDb, string, CancellationToken, Task<AcmeAuthorizationRow?>> AuthorizationById =
+            EF.CompileAsyncQuery((CastellanDb db, string id, CancellationToken ct) => db.Set<AcmeAuthorizationRow>().AsNoTracking().FirstOrDefault(x => x.Id == id));
+    }
 
     public Task<bool> AddAccountAsync(AcmeAccount a, CancellationToken ct) => writes.RunAsync(db => InsertAsync(db, new AcmeAccountRow
     {
@@ -38,14 +48,14 @@ internal sealed class AcmeStore(IDbContextFactory<CastellanDb> factory, GroupCom
     public async Task<AcmeAccount?> GetAccountAsync(string id, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        var row = await AccountById(db, id, ct);
+        var row = await For(db).AccountById(db, id, ct);
         return row is null ? null : FromRow(row);
     }
 
     public async Task<AcmeAccount?> FindAccountByKeyAsync(string thumbprint, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        var row = await AccountByKey(db, thumbprint, ct);
+        var row = await For(db).AccountByKey(db, thumbprint, ct);
         return row is null ? null : FromRow(row);
     }
 
@@ -97,7 +107,7 @@ internal sealed class AcmeStore(IDbContextFactory<CastellanDb> factory, GroupCom
     public async Task<AcmeOrder?> GetOrderAsync(string id, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        var row = await OrderById(db, id, ct);
+        var row = await For(db).OrderById(db, id, ct);
         return row is null ? null : FromRow(row);
     }
 
@@ -118,7 +128,7 @@ internal sealed class AcmeStore(IDbContextFactory<CastellanDb> factory, GroupCom
     public async Task<AcmeAuthorization?> GetAuthorizationAsync(string id, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        var row = await AuthorizationById(db, id, ct);
+        var row = await For(db).AuthorizationById(db, id, ct);
         return row is null ? null : FromRow(row);
     }
 

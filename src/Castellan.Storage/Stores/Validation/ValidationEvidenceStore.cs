@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Castellan.Storage.Entities;
 using Castellan.Validation.Contracts;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Castellan.Storage.Stores.Validation;
 
@@ -11,11 +13,14 @@ internal sealed class ValidationEvidenceStore(IDbContextFactory<CastellanDb> fac
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    // Every ACME newOrder asks for reusable evidence: compiled once, not re-parameterised and looked up per call.
-    private static readonly Func<CastellanDb, string, string[], long, IAsyncEnumerable<ValidationRecordRow>> Passed =
-        EF.CompileAsyncQuery((CastellanDb db, string accountId, string[] names, long since) => db.Set<ValidationRecordRow>().AsNoTracking()
+    // Every ACME newOrder asks for reusable evidence: compiled once per model (see AcmeStore), not re-parameterised
+    // and looked up per call.
+    private static readonly ConcurrentDictionary<IModel, Func<CastellanDb, string, string[], long, IAsyncEnumerable<ValidationRecordRow>>> Passed = new();
+
+    private static Func<CastellanDb, string, string[], long, IAsyncEnumerable<ValidationRecordRow>> PassedQuery(CastellanDb db) =>
+        Passed.GetOrAdd(db.Model, static _ => EF.CompileAsyncQuery((CastellanDb db, string accountId, string[] names, long since) => db.Set<ValidationRecordRow>().AsNoTracking()
             .Where(r => r.AccountId == accountId && r.Passed && names.Contains(r.Name) && r.CompletedAt >= since)
-            .OrderByDescending(r => r.CompletedAt).Take(50));
+            .OrderByDescending(r => r.CompletedAt).Take(50)));
 
     public Task AddAsync(ValidationRecord r, CancellationToken ct) => writes.RunAsync(db =>
         WriterSql.InsertAsync(db, new ValidationRecordRow
@@ -38,7 +43,7 @@ internal sealed class ValidationEvidenceStore(IDbContextFactory<CastellanDb> fac
         var since = Time.Ms(completedSince);
         await using var db = await factory.CreateDbContextAsync(ct);
         var found = new List<ValidationRecord>();
-        await foreach (var row in Passed(db, accountId, names.ToArray(), since).WithCancellation(ct)) found.Add(FromRow(row));
+        await foreach (var row in PassedQuery(db)(db, accountId, names.ToArray(), since).WithCancellation(ct)) found.Add(FromRow(row));
         return found;
     }
 
