@@ -37,22 +37,33 @@ internal sealed class ChallengeRunner(IValidationAuthority va, IAcmeStore store,
     };
 
     /// <summary>Runs the validation in the background; the caller has already marked the challenge processing. The task
-    /// ends once the outcome is stored (it never faults), so the caller may wait for it a little before answering.</summary>
-    public Task Start(AcmeAuthorization authz, string type, string thumbprint, string validationAccount)
+    /// ends once the outcome is stored (it never faults), so the caller may wait for it a little before answering. Its
+    /// result is the outcome as stored, or null when nothing was stored (the authorization was deactivated meanwhile,
+    /// or the outcome could not be written): then only a read tells the authorization's state.</summary>
+    public Task<AuthorizationOutcome?> Start(AcmeAuthorization authz, string type, string thumbprint, string validationAccount)
     {
         return Task.Run(async () =>
         {
             await _slots.WaitAsync();
             try
             {
-                await RunAsync(authz, type, thumbprint, validationAccount);
+                var outcome = await RunAsync(authz, type, thumbprint, validationAccount);
+                return await store.CompleteAuthorizationAsync(outcome, CancellationToken.None) ? outcome : null;
             }
             catch (Exception e)
             {
                 // Infrastructure fault: record it on the challenge so the client stops polling.
                 log.LogError(e, "validation of ACME authorization {Id} failed", authz.Id);
-                await store.CompleteAuthorizationAsync(new AuthorizationOutcome(authz.Id, authz.OrderId, type, false, clock.GetUtcNow(),
-                    Error(AcmeProblems.Prefix + "serverInternal", "the validation could not be completed", 500)), CancellationToken.None);
+                try
+                {
+                    await store.CompleteAuthorizationAsync(new AuthorizationOutcome(authz.Id, authz.OrderId, type, false, clock.GetUtcNow(),
+                        Error(AcmeProblems.Prefix + "serverInternal", "the validation could not be completed", 500)), CancellationToken.None);
+                }
+                catch (Exception stored)
+                {
+                    log.LogError(stored, "the failed validation of ACME authorization {Id} could not be recorded", authz.Id);
+                }
+                return null;
             }
             finally
             {
@@ -61,20 +72,21 @@ internal sealed class ChallengeRunner(IValidationAuthority va, IAcmeStore store,
         });
     }
 
-    private async Task RunAsync(AcmeAuthorization authz, string type, string thumbprint, string validationAccount)
+    private async Task<AuthorizationOutcome> RunAsync(AcmeAuthorization authz, string type, string thumbprint, string validationAccount)
     {
         var keyAuthorization = KeyAuthorization(authz.Token, thumbprint);
         var expected = type == "dns-01" ? Jws.Base64Url.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(keyAuthorization))) : keyAuthorization;
         var method = Method(type)!.Value;
         var result = await va.ValidateAsync(new ValidationRequest(authz.Identifier, method, authz.Token, expected, validationAccount), CancellationToken.None);
-        var now = clock.GetUtcNow();
+        // Milliseconds, as stored: the challenge response built from this outcome shows what a later read shows.
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
         string? error = null;
         if (result.IsError)
         {
             var p = AcmeProblems.ToProblem(result.Error);
             error = Error(p.Type, p.Detail, p.Status);
         }
-        await store.CompleteAuthorizationAsync(new AuthorizationOutcome(authz.Id, authz.OrderId, type, !result.IsError, now, error), CancellationToken.None);
+        return new AuthorizationOutcome(authz.Id, authz.OrderId, type, !result.IsError, now, error);
     }
 
     private static string Error(string type, string detail, int status) =>

@@ -36,9 +36,10 @@ public interface IAcmeStore
 
     /// <summary>
     /// Writes the validation outcome and, in the same transaction, moves the order: pending -> ready when every
-    /// authorization is now valid, pending -> invalid (with the error) when this one failed.
+    /// authorization is now valid, pending -> invalid (with the error) when this one failed. False when the
+    /// authorization was no longer pending (deactivated meanwhile), so nothing was written.
     /// </summary>
-    Task CompleteAuthorizationAsync(AuthorizationOutcome outcome, CancellationToken ct);
+    Task<bool> CompleteAuthorizationAsync(AuthorizationOutcome outcome, CancellationToken ct);
 
     /// <summary>RFC 8555 §7.5.2: the client gives up an authorization; its pending or ready order becomes invalid.</summary>
     Task<bool> DeactivateAuthorizationAsync(string authorizationId, string orderId, CancellationToken ct);

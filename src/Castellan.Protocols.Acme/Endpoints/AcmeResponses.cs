@@ -92,7 +92,10 @@ internal static class AcmeResponses
             if (location is not null) http.Response.Headers.Location = location;
             if (up is not null) http.Response.Headers.Append("Link", $"<{up}>;rel=\"up\"");
             if (retryAfter is { } s) http.Response.Headers.RetryAfter = s.ToString(CultureInfo.InvariantCulture);
-            return http.Response.WriteAsync(JsonSerializer.Serialize(body, Json), http.RequestAborted);
+            // UTF-8 straight from the serializer, with its length: no string to transcode, no chunked framing.
+            var utf8 = JsonSerializer.SerializeToUtf8Bytes(body, Json);
+            http.Response.ContentLength = utf8.Length;
+            return http.Response.Body.WriteAsync(utf8, http.RequestAborted).AsTask();
         }
     }
 

@@ -50,8 +50,14 @@ internal static class AuthorizationEndpoints
                 authz = authz with { ProcessingChallenge = type };
                 var validation = s.Challenges.Start(authz, type, read.Value.Key.Thumbprint, AcmeServices.ValidationAccount(account));
                 // A validation that ends quickly is answered with its outcome (valid or invalid), sparing the client a poll.
+                // The stored outcome is exactly what the authorization now holds, so it is not read back.
                 if (await Finished(validation, s.Options.ChallengeAnswerWait, http.RequestAborted))
-                    authz = await s.Store.GetAuthorizationAsync(id, http.RequestAborted) ?? authz;
+                {
+                    authz = await validation is { } o
+                        ? authz with { Status = o.Valid ? AcmeStatus.Valid : AcmeStatus.Invalid, ProcessingChallenge = null, AttemptedChallenge = o.Challenge,
+                            ValidatedAt = o.Valid ? o.At : null, Error = o.Error }
+                        : await s.Store.GetAuthorizationAsync(id, http.RequestAborted) ?? authz;
+                }
             }
             else
             {

@@ -59,6 +59,14 @@ internal sealed class GroupCommit : IDisposable
     /// <summary>Appends to the hash-chained audit log; entries of one batch chain to each other in queue order.</summary>
     public Task<AuditEntry> AppendAsync(AuditEvent e) => Enqueue(new Append(e));
 
+    /// <summary>
+    /// Runs another store's write inside the next batch's transaction, so it shares that batch's fsync (the ACME and
+    /// validation-evidence stores: an order makes about seven small writes, each of which cost a commit of its own).
+    /// The task completes only after the commit. <paramref name="apply"/> may run twice (a failed batch is replayed
+    /// write by write), so it must only touch the context it is given, and leave nothing tracked in it.
+    /// </summary>
+    public Task<T> RunAsync<T>(Func<CastellanDb, Task<T>> apply) => Enqueue(new Run<T>(apply));
+
     private Task<T> Enqueue<T>(Write<T> write)
     {
         var queue = write is Reserve && _reservations is { } reservations ? reservations : _queue;
@@ -284,6 +292,8 @@ internal sealed class GroupCommit : IDisposable
             }
         }
 
+        public CastellanDb Db => db;
+
         public void Dispose()
         {
             foreach (var command in _commands.Values) command.Dispose();
@@ -422,6 +432,11 @@ internal sealed class GroupCommit : IDisposable
 
         protected override (string Text, object[] Values) Evidence(BatchSql sql) =>
             Result is { } entry ? (sql.AuditExists, [entry.Sequence, entry.Hash]) : (sql.CompletionExists, [serial, der]);
+    }
+
+    private sealed class Run<T>(Func<CastellanDb, Task<T>> apply) : Write<T>
+    {
+        public override async Task ApplyAsync(Batch batch) => Result = await apply(batch.Db);
     }
 
     private sealed class Append(AuditEvent e) : Write<AuditEntry>

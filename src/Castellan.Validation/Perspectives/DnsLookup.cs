@@ -47,8 +47,11 @@ internal sealed class DnsLookup : IHostResolver
     {
         if (IPAddress.TryParse(host, out var literal)) return [literal];
         if (_system) return await Dns.GetHostAddressesAsync(host, ct);
-        var v4 = await QueryAsync(host, QueryType.A, ct);
-        var v6 = await QueryAsync(host, QueryType.AAAA, ct);
+        // Both families at once: the validation waits for one round trip, not two.
+        var a = QueryAsync(host, QueryType.A, ct);
+        var aaaa = QueryAsync(host, QueryType.AAAA, ct);
+        var v4 = await a;
+        var v6 = await aaaa;
         if (v4.IsError && v6.IsError) throw new SocketException((int)SocketError.HostNotFound);
         var list = new List<IPAddress>();
         if (!v4.IsError) list.AddRange(v4.Value.OfType<ARecord>().Select(r => r.Address));
