@@ -161,7 +161,9 @@ internal sealed class GroupCommit : IDisposable
             bool durable;
             try
             {
-                durable = await batch[0].IsDurableAsync(_factory, _sql!);
+                // Any write that can be looked up will do; a batch of other stores' writes alone stays unknown.
+                var witness = batch.FirstOrDefault(w => w.CanProve(_sql!)) ?? throw new InvalidOperationException("no write of the batch can be looked up");
+                durable = await witness.IsDurableAsync(_factory, _sql!);
             }
             catch (Exception)
             {
@@ -348,7 +350,7 @@ internal sealed class GroupCommit : IDisposable
         /// whose outcome is unknown.</summary>
         public async Task<bool> IsDurableAsync(IDbContextFactory<CastellanDb> factory, BatchSql sql)
         {
-            var (text, values) = Evidence(sql);
+            var (text, values) = Evidence(sql) ?? throw new InvalidOperationException("this write cannot be looked up");
             await using var db = await factory.CreateDbContextAsync();
             await db.Database.OpenConnectionAsync();
             await using var command = db.Database.GetDbConnection().CreateCommand();
@@ -365,7 +367,9 @@ internal sealed class GroupCommit : IDisposable
 
         /// <summary>A query that counts this write's row as staged (its audit entry by sequence and hash, a certificate
         /// row by serial and contents).</summary>
-        protected abstract (string Text, object[] Values) Evidence(BatchSql sql);
+        protected abstract (string Text, object[] Values)? Evidence(BatchSql sql);
+
+        public bool CanProve(BatchSql sql) => Evidence(sql) is not null;
 
         public abstract void Succeed();
         public abstract void Fail(Exception e);
@@ -390,7 +394,7 @@ internal sealed class GroupCommit : IDisposable
             return System.Threading.Tasks.Task.CompletedTask;
         }
 
-        protected override (string Text, object[] Values) Evidence(BatchSql sql) => (sql.ReservationExists, [r.Serial, r.TbsHash]);
+        protected override (string Text, object[] Values)? Evidence(BatchSql sql) => (sql.ReservationExists, [r.Serial, r.TbsHash]);
 
         // Alone, a duplicate serial is an answer (false: draw another), not a failure.
         public override void Fail(Exception e)
@@ -430,19 +434,24 @@ internal sealed class GroupCommit : IDisposable
             if (_rows != 1) throw new InvalidOperationException($"reservation {serial} was not open when its certificate was stored");
         }
 
-        protected override (string Text, object[] Values) Evidence(BatchSql sql) =>
+        protected override (string Text, object[] Values)? Evidence(BatchSql sql) =>
             Result is { } entry ? (sql.AuditExists, [entry.Sequence, entry.Hash]) : (sql.CompletionExists, [serial, der]);
     }
 
     private sealed class Run<T>(Func<CastellanDb, Task<T>> apply) : Write<T>
     {
-        public override async Task ApplyAsync(Batch batch) => Result = await apply(batch.Db);
+        // Runs at once on the batch's connection and transaction, before the staged statements: another store's rows,
+        // independent of the certificate and audit statements staged beside it.
+        public override async Task StageAsync(Batch batch) => Result = await apply(batch.Db);
+
+        // The writer cannot tell from here which rows another store wrote, so it cannot prove this write durable.
+        protected override (string Text, object[] Values)? Evidence(BatchSql sql) => null;
     }
 
     private sealed class Append(AuditEvent e) : Write<AuditEntry>
     {
         public override async Task StageAsync(Batch batch) => Result = await batch.Chain.NextAsync(e, batch);
 
-        protected override (string Text, object[] Values) Evidence(BatchSql sql) => (sql.AuditExists, [Result.Sequence, Result.Hash]);
+        protected override (string Text, object[] Values)? Evidence(BatchSql sql) => (sql.AuditExists, [Result.Sequence, Result.Hash]);
     }
 }
