@@ -199,6 +199,8 @@ public sealed class EnrolmentJourneyTests(EnrolmentFixture fx) : IClassFixture<E
         await Expect(page.Locator("[data-testid=policies-ready]")).ToBeAttachedAsync();
         await page.Locator("[data-testid=policy-product]").ClickAsync();
         await page.GetByText("S/MIME mailbox (smime-mailbox)").ClickAsync();
+        // The list closes with an animation whose overlay would take the next click (seen once on a loaded machine).
+        await Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
         await page.Locator("#policy-hours").FillAsync("48");
         await page.Locator("#create-policy").ClickAsync();
         await Expect(page.GetByText("Give the policy a name")).ToBeVisibleAsync();
