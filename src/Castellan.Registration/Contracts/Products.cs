@@ -56,3 +56,21 @@ public interface IProductStore
     /// <summary>The built-in products and, when <paramref name="accountId"/> is given, that account's private ones.</summary>
     Task<IReadOnlyList<Product>> ListAsync(string? accountId, CancellationToken ct);
 }
+
+/// <summary>
+/// An approval that did not confirm every item of the product's checklist (seed 003 "Approval panel"); nothing changed.
+/// <see cref="CastellanError.Field"/> is "checkedItems", the request member that lists the ticked items.
+/// </summary>
+public sealed record ChecklistIncomplete : CastellanError
+{
+    public const string FieldName = "checkedItems";
+
+    public ChecklistIncomplete(IReadOnlyList<string> missing)
+        : base($"tick every item of the product's approval checklist before approving; not ticked: {string.Join("; ", missing)}")
+    {
+        Missing = missing;
+        Field = FieldName;
+    }
+
+    public IReadOnlyList<string> Missing { get; }
+}

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using MiniExcelLibs;
 using Microsoft.Playwright;
@@ -182,17 +183,26 @@ public sealed class PortalOrdersTests(PortalOrdersFixture fx) : IClassFixture<Po
         await download.SaveAsAsync(saved);
         Assert.Equal(PortalOrdersFixture.Pdf, await File.ReadAllBytesAsync(saved));
 
+        // The RA, not the page, requires every item: with one ticked it refuses, naming the missing one beside the checklist.
         var approve = page.Locator($"#queue-approve-{id}");
-        await Expect(approve).ToBeDisabledAsync();
         await card.GetByText("The names belong to the applicant").ClickAsync();
-        await Expect(approve).ToBeDisabledAsync();
+        await approve.ClickAsync();
+        var refusal = card.Locator($"[data-testid=checklist-error-{id}]");
+        await Expect(refusal).ToContainTextAsync("The ID document matches the requester");
+        await Expect(refusal).Not.ToContainTextAsync("The names belong to the applicant");
+        await Expect(card.GetByRole(AriaRole.Checkbox, new() { Name = "The names belong to the applicant" })).ToBeCheckedAsync();
+        Assert.Equal("pending-approval", (await fx.OrderOverApiAsync(id)).GetProperty("status").GetString());
         await card.GetByText("The ID document matches the requester").ClickAsync();
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
         await fx.ScreenshotAsync(page, "orders-approvals");
         await approve.ClickAsync();
         await Expect(page.Locator("[data-testid=queue-done]")).ToContainTextAsync($"Order {id} approved");
         await Expect(card).ToHaveCountAsync(0);
-        // A manual product's approved order is accepted and waits for an RA officer to fulfil it.
+        // A manual product's approved order is accepted and waits for an RA officer to fulfil it; the audit keeps the ticks.
         Assert.Equal("accepted", (await fx.OrderOverApiAsync(id)).GetProperty("status").GetString());
+        var audit = (await fx.Server.Client.GetFromJsonAsync<JsonElement>($"/api/v1/audit?action=order.approved&target=order:{id}")).EnumerateArray().Single();
+        var ticked = JsonDocument.Parse(audit.GetProperty("detailsJson").GetString()!).RootElement.GetProperty("details").GetProperty("checkedItems");
+        Assert.Equal(["The names belong to the applicant", "The ID document matches the requester"], ticked.EnumerateArray().Select(e => e.GetString()!));
     }
 
     [Fact]

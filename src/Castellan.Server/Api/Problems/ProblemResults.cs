@@ -36,6 +36,8 @@ internal static class ProblemResults
         // Domain control: what was looked for and what was found is safe to tell the applicant (RFC 8555 §6.7 kinds).
         ValidationFailed e => Problem(422, "validation-failed", "Domain control could not be validated", e.Detail, "dcv." + e.Kind.ToString().ToLowerInvariant()),
         CaaForbids e => Problem(403, "caa", "A CAA record forbids issuance by this CA", e.Detail),
+        ChecklistIncomplete e => Problem(422, "checklist-incomplete", "The approval checklist is not complete", e.Detail, "order.approval-checklist",
+            [new FieldError(ChecklistIncomplete.FieldName, e.Detail)]),
         DomainControlPending e => Problem(409, "dcv-pending", "Domain control is not validated yet", e.Detail, "order.domain-validation"),
         DomainRestricted e => Problem(422, "domain-restricted", "A domain in the request is restricted", e.Detail, "domain.restricted"),
         OrderKeyReused e => Problem(409, "idempotency-key-reused", "The idempotency key was used for another order", e.Detail),
