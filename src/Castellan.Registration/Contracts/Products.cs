@@ -43,6 +43,11 @@ public sealed record Product(
     /// null takes it from the profile (<see cref="Orders.Validation.DomainValidationRule"/>).
     /// </summary>
     public bool? RequiresDomainValidation { get; init; }
+
+    /// <summary>When the account disabled this private product: it takes no new orders; orders placed before keep going.</summary>
+    public DateTimeOffset? DisabledAt { get; init; }
+
+    public bool Disabled => DisabledAt is not null;
 }
 
 /// <summary>Product storage, implemented by Castellan.Storage.</summary>
@@ -52,6 +57,12 @@ public interface IProductStore
     Task<bool> AddAsync(Product product, CancellationToken ct);
 
     Task<Product?> GetAsync(string id, CancellationToken ct);
+
+    /// <summary>
+    /// Writes the editable fields (name, validity, prices, approval, criteria, disabled) of a private product if it still
+    /// looks as <paramref name="expected"/> does; false when it changed meanwhile or does not exist.
+    /// </summary>
+    Task<bool> UpdateAsync(Product expected, Product updated, CancellationToken ct);
 
     /// <summary>The built-in products and, when <paramref name="accountId"/> is given, that account's private ones.</summary>
     Task<IReadOnlyList<Product>> ListAsync(string? accountId, CancellationToken ct);

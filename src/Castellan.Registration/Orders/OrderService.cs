@@ -63,6 +63,7 @@ public sealed class OrderService(
         // 3. Everything about the request is checked before any money moves.
         var product = await products.GetAsync(r.ProductId?.Trim() ?? "", ct);
         if (product is null || !ProductService.AvailableTo(product, account.Value)) return new NotFound("product", $"product '{r.ProductId}' does not exist");
+        if (product.Disabled) return new Conflict($"product '{product.Id}' is disabled and takes no new orders") { Field = "productId" };
         var days = r.ValidityDays ?? product.ValidityDays;
         if (days < 1 || days > product.ValidityDays)
             return new PolicyViolation("order.validity", $"'validityDays' must be 1 to {product.ValidityDays} for product '{product.Id}'");

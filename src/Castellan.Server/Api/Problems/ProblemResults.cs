@@ -14,11 +14,11 @@ internal static class ProblemResults
 
     public static IResult From(CastellanError error) => error switch
     {
-        MalformedInput e => Problem(400, "malformed-input", "The request is malformed", e.Detail),
-        NotFound e => Problem(404, "not-found", $"The {e.What} was not found", e.Detail),
-        PolicyViolation e => Problem(422, "policy-violation", "The request violates a policy", e.Detail, e.Rule),
+        MalformedInput e => Problem(400, "malformed-input", "The request is malformed", e.Detail, errors: FieldOf(e)),
+        NotFound e => Problem(404, "not-found", $"The {e.What} was not found", e.Detail, errors: FieldOf(e)),
+        PolicyViolation e => Problem(422, "policy-violation", "The request violates a policy", e.Detail, e.Rule, FieldOf(e)),
         LintFailure e => Problem(422, "lint-failure", "The certificate failed a lint rule and was not signed", e.Detail, e.Rule),
-        Conflict e => Problem(409, "conflict", "The request conflicts with the current state", e.Detail),
+        Conflict e => Problem(409, "conflict", "The request conflicts with the current state", e.Detail, errors: FieldOf(e)),
         Forbidden e => Problem(403, "forbidden", "Not allowed", e.Detail),
         // RFC 9110 15.5.3 reserves 402; a debit the balance or the spend limit cannot cover is exactly that, whether an
         // order or another billing call asked for it, so both answer 402 with the same problem types.
@@ -69,6 +69,9 @@ internal static class ProblemResults
         Castellan.Registration.Access.AddressNotAllowed e => Problem(403, "address-not-allowed", "Not allowed from this address", e.Detail),
         _ => Problem(500, "internal", "Internal error", "The server could not complete the request."),
     };
+
+    /// <summary>The request member an error is about, as the one-entry "errors" list forms read (<see cref="CastellanError.Field"/>).</summary>
+    private static FieldError[]? FieldOf(CastellanError e) => e.Field is { } field ? [new FieldError(field, e.Detail)] : null;
 
     public static IResult BadRequest(string detail) => Problem(400, "malformed-input", "The request is malformed", detail);
 

@@ -13,11 +13,15 @@ public sealed record ProductView(string Id, string? AccountId, bool BuiltIn, str
     /// <summary>The items an approver ticks before approving an order of this product, as the RA reads them from the criteria.</summary>
     public IReadOnlyList<string> Checklist { get; init; } = [];
 
+    /// <summary>When the account disabled the product (no new orders); null while it is sold.</summary>
+    public DateTimeOffset? DisabledAt { get; init; }
+
     public static ProductView From(Product p) => new(p.Id, p.AccountId, p.BuiltIn, p.Name, p.ProfileId, p.IssuerId, p.ValidityDays, p.PricePerYearMinor,
         p.Currency, p.AutoApprove, ProductService.Name(p.ApprovalMode), p.ApprovalCriteria, p.SansIncluded, p.PricePerExtraSanMinor)
     {
         DomainValidation = p.RequiresDomainValidation switch { true => "required", false => "not-required", null => null },
         Checklist = ApprovalChecklist.Items(p),
+        DisabledAt = p.DisabledAt,
     };
 }
 
