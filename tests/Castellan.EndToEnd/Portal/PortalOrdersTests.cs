@@ -192,7 +192,7 @@ public sealed class PortalOrdersTests(PortalOrdersFixture fx) : IClassFixture<Po
         await Expect(refusal).Not.ToContainTextAsync("The names belong to the applicant");
         await Expect(card.GetByRole(AriaRole.Checkbox, new() { Name = "The names belong to the applicant" })).ToBeCheckedAsync();
         Assert.Equal("pending-approval", (await fx.OrderOverApiAsync(id)).GetProperty("status").GetString());
-        await card.GetByText("The ID document matches the requester").ClickAsync();
+        await card.GetByText("The ID document matches the requester", new() { Exact = true }).ClickAsync();
         await page.EvaluateAsync("window.scrollTo(0, 0)");
         await fx.ScreenshotAsync(page, "orders-approvals");
         await approve.ClickAsync();

@@ -1,8 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Castellan.IntegrationTests.Registration;
+using Castellan.EndToEnd.Enrolment;
 using Castellan.IntegrationTests.Support;
-using Castellan.IntegrationTests.Validation;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -16,11 +16,12 @@ public sealed class PortalTrackFixture : IAsyncLifetime
 {
     private IPlaywright? _playwright;
 
-    public DcvOrdersServer Server { get; } = new();
+    public MailingServer Server { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
+        Server = new MailingServer(await SmtpSink.StartAsync());
         await Server.InitializeAsync();
         Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
@@ -37,6 +38,7 @@ public sealed class PortalTrackFixture : IAsyncLifetime
         if (Browser is not null) await Browser.DisposeAsync();
         _playwright?.Dispose();
         await Server.DisposeAsync();
+        await Server.Mail.DisposeAsync();
     }
 
     public async Task<IPage> NewPageAsync()
@@ -72,7 +74,7 @@ public sealed class PortalTrackTests(PortalTrackFixture fx) : IClassFixture<Port
         };
         place.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
         var orderId = (await RegistrationServer.Json(await admin.SendAsync(place), 201)).GetProperty("id").GetString()!;
-        var first = ValueIn(await fx.Server.Smtp.WaitForAsync("admin@" + mailed));
+        var first = ValueIn(await fx.Server.Mail.WaitForAsync("admin@" + mailed));
         // The second name by DNS TXT, so the page shows both kinds of pending action.
         await RegistrationServer.Json(await admin.PutAsJsonAsync($"/api/v1/orders/{orderId}/validations/{txt}/method", new { method = "dns-txt" }), 200);
         var token = (await RegistrationServer.Json(await admin.PostAsync($"/api/v1/orders/{orderId}/tracking-link", null), 200)).GetProperty("token").GetString()!;
@@ -92,7 +94,7 @@ public sealed class PortalTrackTests(PortalTrackFixture fx) : IClassFixture<Port
 
         await mailStep.Locator("[data-testid=track-resend]").ClickAsync();
         await Expect(mailStep.Locator("[data-testid=track-resend-result]")).ToContainTextAsync("A new validation email is on its way");
-        var second = ValueIn(await fx.Server.Smtp.WaitForAsync("admin@" + mailed, m => ValueIn(m) != first));
+        var second = ValueIn(await fx.Server.Mail.WaitForAsync("admin@" + mailed, m => ValueIn(m) != first));
         Assert.NotEqual(first, second);
         await page.EvaluateAsync("window.scrollTo(0, 0)");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("track-validation"), FullPage = true });
