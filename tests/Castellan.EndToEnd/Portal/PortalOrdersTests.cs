@@ -294,7 +294,10 @@ public sealed class PortalOrdersTests(PortalOrdersFixture fx) : IClassFixture<Po
         var url = await link.InputValueAsync();
         var anonymous = await fx.NewPageAsync();
         await anonymous.GotoAsync(url);
-        await Expect(anonymous.GetByTestId("detail-name")).ToHaveTextAsync("two.alpha.search.example.com");
+        // The track page lists each name's domain-validation step (here already valid: the tenant proved example.com).
+        var step = anonymous.Locator("[data-testid=track-validation][data-name='two.alpha.search.example.com']");
+        await Expect(step).ToContainTextAsync("two.alpha.search.example.com");
+        await Expect(step.Locator("[data-testid=track-validation-status]")).ToHaveTextAsync("valid");
     }
 
     private static ILocator Column(IPage page, string title) =>
