@@ -43,6 +43,11 @@ public sealed record Product(
     /// null takes it from the profile (<see cref="Orders.Validation.DomainValidationRule"/>).
     /// </summary>
     public bool? RequiresDomainValidation { get; init; }
+
+    /// <summary>When the account disabled this private product: it takes no new orders; orders placed before keep going.</summary>
+    public DateTimeOffset? DisabledAt { get; init; }
+
+    public bool Disabled => DisabledAt is not null;
 }
 
 /// <summary>Product storage, implemented by Castellan.Storage.</summary>
@@ -53,6 +58,30 @@ public interface IProductStore
 
     Task<Product?> GetAsync(string id, CancellationToken ct);
 
+    /// <summary>
+    /// Writes the editable fields (name, validity, prices, approval, criteria, disabled) of a private product if it still
+    /// looks as <paramref name="expected"/> does; false when it changed meanwhile or does not exist.
+    /// </summary>
+    Task<bool> UpdateAsync(Product expected, Product updated, CancellationToken ct);
+
     /// <summary>The built-in products and, when <paramref name="accountId"/> is given, that account's private ones.</summary>
     Task<IReadOnlyList<Product>> ListAsync(string? accountId, CancellationToken ct);
+}
+
+/// <summary>
+/// An approval that did not confirm every item of the product's checklist (seed 003 "Approval panel"); nothing changed.
+/// <see cref="CastellanError.Field"/> is "checkedItems", the request member that lists the ticked items.
+/// </summary>
+public sealed record ChecklistIncomplete : CastellanError
+{
+    public const string FieldName = "checkedItems";
+
+    public ChecklistIncomplete(IReadOnlyList<string> missing)
+        : base($"tick every item of the product's approval checklist before approving; not ticked: {string.Join("; ", missing)}")
+    {
+        Missing = missing;
+        Field = FieldName;
+    }
+
+    public IReadOnlyList<string> Missing { get; }
 }

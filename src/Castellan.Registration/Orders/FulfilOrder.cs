@@ -43,7 +43,7 @@ public sealed class FulfilOrder(OrderService orders, IProductStore products, Val
         if (order.Csr is null) return new Conflict("the order has no CSR yet; decide once it has one");
         if (order.Status is OrderStatus.PendingApproval or OrderStatus.PendingParentApproval)
         {
-            var approved = await orders.ApproveAsync(caller, id, origin, ct);
+            var approved = await orders.ApproveAsync(caller, id, null, origin, ct);
             if (approved.IsError) return approved.Error;
             order = approved.Value;
         }

@@ -63,6 +63,7 @@ public sealed class OrderService(
         // 3. Everything about the request is checked before any money moves.
         var product = await products.GetAsync(r.ProductId?.Trim() ?? "", ct);
         if (product is null || !ProductService.AvailableTo(product, account.Value)) return new NotFound("product", $"product '{r.ProductId}' does not exist");
+        if (product.Disabled) return new Conflict($"product '{product.Id}' is disabled and takes no new orders") { Field = "productId" };
         var days = r.ValidityDays ?? product.ValidityDays;
         if (days < 1 || days > product.ValidityDays)
             return new PolicyViolation("order.validity", $"'validityDays' must be 1 to {product.ValidityDays} for product '{product.Id}'");
@@ -178,14 +179,21 @@ public sealed class OrderService(
     }
 
     /// <summary>An administrator approves an order pending approval; it is issued at once when it has a CSR.</summary>
-    public async Task<Result<Order>> ApproveAsync(Caller caller, string id, RequestOrigin origin, CancellationToken ct)
+    /// <summary>
+    /// Approves an order pending approval. <paramref name="checkedItems"/> are the product's checklist items the approver
+    /// ticked (<see cref="ApprovalChecklist"/>): all are required when the product has a checklist, and the audit
+    /// entry records them.
+    /// </summary>
+    public async Task<Result<Order>> ApproveAsync(Caller caller, string id, IReadOnlyCollection<string>? checkedItems, RequestOrigin origin, CancellationToken ct)
     {
         var found = await FindForActionAsync(caller, id, Permission.OrdersApprove, ownerMay: false, ct);
         if (found.IsError) return found.Error;
         var order = found.Value.Order;
-        var moved = await MoveAsync(caller, order, OrderTrigger.Approve, null, "order.approved", origin, ct);
-        if (moved.IsError) return moved.Error;
         var product = await products.GetAsync(order.ProductId, ct);
+        var ticked = product is null ? new List<string>() : ApprovalChecklist.Check(product, checkedItems);
+        if (ticked.IsError) return ticked.Error;
+        var moved = await MoveAsync(caller, order, OrderTrigger.Approve, null, "order.approved", origin, ct, ticked.Value);
+        if (moved.IsError) return moved.Error;
         return product is null ? moved.Value : await IssueIfReadyAsync(moved.Value, product, caller.Actor, origin, ct);
     }
 
@@ -340,7 +348,8 @@ public sealed class OrderService(
     }
 
     /// <summary>One state-machine step written conditionally; a cancellation or rejection of a paid order is refunded.</summary>
-    private async Task<Result<Order>> MoveAsync(Caller caller, Order order, OrderTrigger trigger, string? reason, string action, RequestOrigin origin, CancellationToken ct)
+    private async Task<Result<Order>> MoveAsync(Caller caller, Order order, OrderTrigger trigger, string? reason, string action, RequestOrigin origin, CancellationToken ct,
+        IReadOnlyList<string>? checkedItems = null)
     {
         // A crash between a durable cancellation (or rejection) and its refund leaves a paid order closed but not
         // refunded; repeating the same action finishes the refund (keyed by the order id, so it never pays twice).
@@ -361,7 +370,9 @@ public sealed class OrderService(
         string? creditNote = null;
         if (OrderStateMachine.Refunds(order.Status, next.Value) && order.DebitJournalId is { } debit)
             creditNote = await RefundAsync(order.Id, debit, trigger == OrderTrigger.Reject ? RefundReason.Rejected : RefundReason.Cancelled, caller.Actor, ct);
-        await AuditAsync(caller.Actor, action, moved, order.Status, moved.Status, origin, new { reason, creditNote });
+        // An approval of a product with a checklist records what the approver confirmed (seed 003 "Approval panel").
+        object detail = checkedItems is { Count: > 0 } ? new { reason, creditNote, checkedItems } : new { reason, creditNote };
+        await AuditAsync(caller.Actor, action, moved, order.Status, moved.Status, origin, detail);
         return moved;
     }
 

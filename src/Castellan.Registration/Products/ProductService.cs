@@ -26,6 +26,12 @@ public sealed record CreateProductRequest(
     public string? DomainValidation { get; init; }
 }
 
+/// <summary>
+/// A change to a private product; null members stay as they are. Profile, issuer, currency and included names are
+/// fixed at creation: orders and price lists already rely on them.
+/// </summary>
+public sealed record EditProductRequest(string? Name, int? ValidityDays, long? PricePerYearMinor, string? ApprovalMode, string? ApprovalCriteria);
+
 /// <summary>The product catalogue: the operator's built-in products and each account's private products.</summary>
 public sealed class ProductService(IProductStore products, IAccountStore accounts, ProfileCatalog profiles, CaDirectory cas, IAuditLog audit, TimeProvider clock)
 {
@@ -50,6 +56,81 @@ public sealed class ProductService(IProductStore products, IAccountStore account
             JsonSerializer.Serialize(new { account = accountId, product = product.Value.Id, profile = product.Value.ProfileId, price = product.Value.PricePerYearMinor, currency = product.Value.Currency }),
             origin.Address), ct);
         return product.Value;
+    }
+
+    /// <summary>
+    /// Edits a private product of an account the caller manages products in. Orders already placed keep the price and
+    /// validity they were placed with; the new values apply to the next order. Audited with the fields before and after.
+    /// </summary>
+    public async Task<Result<Product>> EditAsync(Caller caller, string id, EditProductRequest r, RequestOrigin origin, CancellationToken ct)
+    {
+        var found = await ManageableAsync(caller, id, ct);
+        if (found.IsError) return found.Error;
+        var before = found.Value;
+        var profile = await profiles.FindAsync(before.ProfileId, ct);
+        if (profile.IsError) return profile.Error;
+        var name = before.Name;
+        if (r.Name is not null)
+        {
+            var named = Users.Fields.Name(r.Name, "name");
+            if (named.IsError) return named.Error;
+            name = named.Value;
+        }
+        var days = r.ValidityDays ?? before.ValidityDays;
+        if (days < 1 || days > profile.Value.MaxValidityDays)
+            return new PolicyViolation("product.validity", $"'validityDays' must be 1 to {profile.Value.MaxValidityDays} for profile '{profile.Value.Id}'") { Field = "validityDays" };
+        var price = r.PricePerYearMinor ?? before.PricePerYearMinor;
+        if (price < 0) return new MalformedInput("'pricePerYearMinor' cannot be negative") { Field = "pricePerYearMinor" };
+        var mode = ParseApprovalMode(r.ApprovalMode ?? Name(before.ApprovalMode));
+        if (mode.IsError) return mode.Error with { Field = "approvalMode" };
+        var criteria = r.ApprovalCriteria is null ? before.ApprovalCriteria : string.IsNullOrWhiteSpace(r.ApprovalCriteria) ? null : r.ApprovalCriteria.Trim();
+        if (CriteriaError(mode.Value, criteria) is { } bad) return bad;
+        var after = before with
+        {
+            Name = name, ValidityDays = days, PricePerYearMinor = price, ApprovalMode = mode.Value, ApprovalCriteria = criteria,
+        };
+        if (!await products.UpdateAsync(before, after, ct)) return new Conflict("the product changed meanwhile; read it and retry");
+        await audit.AppendAsync(new AuditEvent(caller.Actor, "product.updated", $"product:{id}", JsonSerializer.Serialize(new
+        {
+            account = before.AccountId, product = id,
+            before = new { before.Name, before.ValidityDays, before.PricePerYearMinor, approvalMode = Name(before.ApprovalMode), before.ApprovalCriteria },
+            after = new { after.Name, after.ValidityDays, after.PricePerYearMinor, approvalMode = Name(after.ApprovalMode), after.ApprovalCriteria },
+        }), origin.Address), ct);
+        return after;
+    }
+
+    /// <summary>Stops a private product taking new orders (<see cref="Orders.OrderService.PlaceAsync"/> refuses it); existing orders are unaffected.</summary>
+    public async Task<Result<Product>> DisableAsync(Caller caller, string id, RequestOrigin origin, CancellationToken ct)
+    {
+        var found = await ManageableAsync(caller, id, ct);
+        if (found.IsError) return found.Error;
+        if (found.Value.Disabled) return found.Value; // disabling twice is the same request
+        var after = found.Value with { DisabledAt = clock.GetUtcNow() };
+        if (!await products.UpdateAsync(found.Value, after, ct)) return new Conflict("the product changed meanwhile; read it and retry");
+        await audit.AppendAsync(new AuditEvent(caller.Actor, "product.disabled", $"product:{id}",
+            JsonSerializer.Serialize(new { account = after.AccountId, product = id }), origin.Address), ct);
+        return after;
+    }
+
+    /// <summary>A private product of an account where the caller holds ProductsManage; built-in products are the operator's catalogue.</summary>
+    private async Task<Result<Product>> ManageableAsync(Caller caller, string id, CancellationToken ct)
+    {
+        var product = await products.GetAsync(id, ct);
+        // Not visible, not found: another tenant's product ids are not confirmed to exist.
+        if (product is null || !await VisibleAsync(caller, product, ct)) return new NotFound("product", $"product '{id}' does not exist");
+        if (product.BuiltIn) return new Forbidden("built-in products belong to the operator's catalogue and cannot be changed by an account");
+        var account = AccessPolicy.Authorize(caller, await accounts.GetAsync(product.AccountId!, ct), Permission.ProductsManage, product.AccountId!);
+        if (account.IsError) return account.Error;
+        return product;
+    }
+
+    private static CastellanError? CriteriaError(ApprovalMode mode, string? criteria)
+    {
+        // Automatic issuance without a stated reason would be unreviewable; the criteria are kept with the product and audited.
+        if (mode == ApprovalMode.Automatic && criteria is null)
+            return new MalformedInput("'approvalCriteria' is required for automatic approval: record what makes issuing without review safe") { Field = "approvalCriteria" };
+        if (criteria is { Length: > 500 }) return new MalformedInput("'approvalCriteria' is longer than 500 characters") { Field = "approvalCriteria" };
+        return null;
     }
 
     /// <summary>A product the caller can see: built-in, or private to an account the caller reaches. Others are not found.</summary>
@@ -108,10 +189,7 @@ public sealed class ProductService(IProductStore products, IAccountStore account
         var mode = ParseApprovalMode(r.ApprovalMode);
         if (mode.IsError) return mode.Error with { Field = "approvalMode" };
         var criteria = string.IsNullOrWhiteSpace(r.ApprovalCriteria) ? null : r.ApprovalCriteria.Trim();
-        // Automatic issuance without a stated reason would be unreviewable; the criteria are kept with the product and audited.
-        if (mode.Value == ApprovalMode.Automatic && criteria is null)
-            return new MalformedInput("'approvalCriteria' is required for automatic approval: record what makes issuing without review safe") { Field = "approvalCriteria" };
-        if (criteria is { Length: > 500 }) return new MalformedInput("'approvalCriteria' is longer than 500 characters") { Field = "approvalCriteria" };
+        if (CriteriaError(mode.Value, criteria) is { } badCriteria) return badCriteria;
         var included = r.SansIncluded ?? 1;
         if (included < 0 || included > profile.Value.MaxSans) return new PolicyViolation("product.sans", $"'sansIncluded' must be 0 to {profile.Value.MaxSans}") { Field = "sansIncluded" };
         var extra = r.PricePerExtraSanMinor ?? 0;

@@ -69,6 +69,55 @@ public sealed class PortalCatalogueTests(PortalFixture fx) : IClassFixture<Porta
     }
 
     [Fact]
+    public async Task A_private_product_is_edited_after_a_validity_beyond_its_profile_is_refused_by_its_field_and_then_disabled()
+    {
+        var name = "Edit me " + Guid.NewGuid().ToString("N")[..6];
+        var created = await RegistrationServer.Json(await fx.A.Admin.PostAsJsonAsync($"/api/v1/accounts/{fx.A.AccountId}/products", new
+        {
+            name, profileId = "tls-client", validityDays = 365, pricePerYearMinor = 1_000, currency = "USD", approvalMode = "manual",
+        }), 201);
+        var id = created.GetProperty("id").GetString()!;
+        var page = await SignedInAsync(fx.A.AdminEmail);
+        await page.GotoAsync("/products");
+        await LiveAsync(page);
+        await page.Locator($"[data-testid='product-edit-{name}']").ClickAsync();
+        await Expect(page.Locator("#edit-name")).ToHaveValueAsync(name);
+
+        // Beyond tls-client's 1825 days: the RA's message beside the validity, the typed values kept, nothing stored.
+        await page.Locator("#edit-name").FillAsync(name + " v2");
+        await page.Locator("#edit-validity").FillAsync("4000");
+        await page.Locator("#edit-price").FillAsync("20.00");
+        await page.Locator("#edit-criteria").FillAsync("Device is in the inventory\nOwner confirmed");
+        await page.Locator("#save-product").ClickAsync();
+        await Expect(FieldOf(page, "#edit-validity")).ToContainTextAsync("'validityDays' must be 1 to 1825 for profile 'tls-client'");
+        await Expect(page.Locator("#edit-name")).ToHaveValueAsync(name + " v2");
+        await Expect(page.Locator("#edit-price")).ToHaveValueAsync("20.00");
+        await ShotAsync(page, "product-edit-refused");
+        Assert.Equal(name, (await fx.A.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/products/{id}")).GetProperty("name").GetString());
+
+        await page.Locator("#edit-validity").FillAsync("730");
+        await page.Locator("#save-product").ClickAsync();
+        await Expect(page.Locator("[data-testid=product-edit-done]")).ToContainTextAsync($"{name} v2 saved");
+        var saved = await fx.A.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/products/{id}");
+        Assert.Equal((730, 2_000L), (saved.GetProperty("validityDays").GetInt32(), saved.GetProperty("pricePerYearMinor").GetInt64()));
+        Assert.Equal(["Device is in the inventory", "Owner confirmed"], saved.GetProperty("checklist").EnumerateArray().Select(e => e.GetString()!));
+
+        await page.Locator($"[data-testid='product-edit-{name} v2']").ClickAsync();
+        await page.Locator("#disable-product").ClickAsync();
+        await Expect(page.Locator("[data-testid=product-edit-done]")).ToContainTextAsync("disabled");
+        await Expect(page.Locator($"[data-testid='product-disabled-{name} v2']")).ToBeVisibleAsync();
+        await ShotAsync(page, "products-edited");
+        // The RA takes no new order of it, and the wizard no longer offers it.
+        using var place = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders") { Content = JsonContent.Create(new { productId = id }) };
+        place.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        await RegistrationServer.Json(await fx.A.Admin.SendAsync(place), 409);
+        await page.GotoAsync("/requests/new");
+        await LiveAsync(page);
+        await Expect(page.Locator("[data-testid=product-prd_tls_server]")).ToBeVisibleAsync();
+        await Expect(page.Locator($"[data-testid=product-{id}]")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task A_domain_is_added_after_a_malformed_name_is_refused_by_its_field_shows_its_TXT_value_and_is_verified_through_DNS()
     {
         const string name = "shop.example.com";

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using MiniExcelLibs;
 using Microsoft.Playwright;
@@ -115,6 +116,60 @@ public sealed class PortalOrdersTests(PortalOrdersFixture fx) : IClassFixture<Po
     }
 
     [Fact]
+    public async Task Renew_before_the_window_shows_the_RAs_refusal_and_inside_it_issues_a_new_certificate_for_the_new_key_that_openssl_verifies()
+    {
+        var dir = TestPaths.NewDirectory("renew");
+        var early = await PlaceWithValidityAsync("early.renew.orders.example.com", 199);
+        var page = await OrderPageAsync(early);
+        await page.Locator("#open-renew").ClickAsync();
+        await page.Locator("#renew-submit").ClickAsync();
+        await Expect(page.Locator("[data-testid=renew-error]")).ToContainTextAsync("60 days before expiry");
+        Assert.Equal(1, await OrdersNamingAsync("early.renew.orders.example.com")); // nothing was placed
+
+        // A 30-day certificate is inside the 60-day window at once; the renewal brings a new key.
+        const string name = "soon.renew.orders.example.com";
+        var soon = await PlaceWithValidityAsync(name, 30);
+        var csrFile = await Tools.NewCsrAsync(dir, "ec:P-256", $"/CN={name}", $"DNS:{name}");
+        page = await OrderPageAsync(soon);
+        await page.Locator("#open-renew").ClickAsync();
+        await page.Locator("#renew-csr").FillAsync(await File.ReadAllTextAsync(csrFile));
+        await page.Locator("#renew-submit").ClickAsync();
+        await Expect(page.Locator("[data-testid=action-done]")).ToContainTextAsync("Renewal placed");
+        var renewalId = await page.Locator("[data-testid=new-order-link]").InnerTextAsync();
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
+        await fx.ScreenshotAsync(page, "order-renewed");
+
+        var renewal = await fx.OrderOverApiAsync(renewalId);
+        Assert.Equal(("renewal", soon, "fulfilled"), (renewal.GetProperty("kind").GetString(), renewal.GetProperty("originalOrderId").GetString(), renewal.GetProperty("status").GetString()));
+        var serial = renewal.GetProperty("certificateSerial").GetString()!;
+        Assert.NotEqual((await fx.OrderOverApiAsync(soon)).GetProperty("certificateSerial").GetString(), serial);
+        var chain = Tools.SplitPem(await fx.Server.Client.GetStringAsync($"/api/v1/certificates/{serial}?format=pem"));
+        await File.WriteAllTextAsync(Path.Combine(dir, "leaf.pem"), chain[0]);
+        await File.WriteAllTextAsync(Path.Combine(dir, "issuer.pem"), chain[1]);
+        await File.WriteAllTextAsync(Path.Combine(dir, "root.pem"), chain[^1]);
+        var verify = await Tools.OpenSslAsync("verify", "-CAfile", Path.Combine(dir, "root.pem"), "-untrusted", Path.Combine(dir, "issuer.pem"),
+            "-purpose", "sslserver", "-verify_hostname", name, Path.Combine(dir, "leaf.pem"));
+        Assert.True(verify.ExitCode == 0, verify.All);
+        var certKey = await Tools.OpenSslAsync("x509", "-in", Path.Combine(dir, "leaf.pem"), "-noout", "-pubkey");
+        var csrKey = await Tools.OpenSslAsync("req", "-in", csrFile, "-noout", "-pubkey");
+        Assert.Equal(csrKey.StdOut, certKey.StdOut);
+    }
+
+    private async Task<string> PlaceWithValidityAsync(string name, int days)
+    {
+        var csr = File.ReadAllText(await Tools.NewCsrAsync(TestPaths.NewDirectory("e2e-csr"), "ec:P-256", $"/CN={name}", $"DNS:{name}"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders")
+        {
+            Content = JsonContent.Create(new { productId = PortalOrdersFixture.TlsProduct, csr, sans = new[] { name }, validityDays = days }),
+        };
+        request.Headers.Add("Idempotency-Key", "e2e-" + Guid.NewGuid().ToString("N"));
+        using var response = await fx.C.Admin.SendAsync(request);
+        var order = await Castellan.IntegrationTests.Registration.RegistrationServer.Json(response, 201);
+        Assert.Equal("fulfilled", order.GetProperty("status").GetString());
+        return order.GetProperty("id").GetString()!;
+    }
+
+    [Fact]
     public async Task An_invalid_SAN_is_refused_by_its_field_keeping_it_and_an_added_name_reaches_the_reissued_certificate()
     {
         var page = await OrderPageAsync(fx.ToChangeSans);
@@ -182,17 +237,26 @@ public sealed class PortalOrdersTests(PortalOrdersFixture fx) : IClassFixture<Po
         await download.SaveAsAsync(saved);
         Assert.Equal(PortalOrdersFixture.Pdf, await File.ReadAllBytesAsync(saved));
 
+        // The RA, not the page, requires every item: with one ticked it refuses, naming the missing one beside the checklist.
         var approve = page.Locator($"#queue-approve-{id}");
-        await Expect(approve).ToBeDisabledAsync();
         await card.GetByText("The names belong to the applicant").ClickAsync();
-        await Expect(approve).ToBeDisabledAsync();
-        await card.GetByText("The ID document matches the requester").ClickAsync();
+        await approve.ClickAsync();
+        var refusal = card.Locator($"[data-testid=checklist-error-{id}]");
+        await Expect(refusal).ToContainTextAsync("The ID document matches the requester");
+        await Expect(refusal).Not.ToContainTextAsync("The names belong to the applicant");
+        await Expect(card.GetByRole(AriaRole.Checkbox, new() { Name = "The names belong to the applicant" })).ToBeCheckedAsync();
+        Assert.Equal("pending-approval", (await fx.OrderOverApiAsync(id)).GetProperty("status").GetString());
+        await card.GetByText("The ID document matches the requester", new() { Exact = true }).ClickAsync();
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
         await fx.ScreenshotAsync(page, "orders-approvals");
         await approve.ClickAsync();
         await Expect(page.Locator("[data-testid=queue-done]")).ToContainTextAsync($"Order {id} approved");
         await Expect(card).ToHaveCountAsync(0);
-        // A manual product's approved order is accepted and waits for an RA officer to fulfil it.
+        // A manual product's approved order is accepted and waits for an RA officer to fulfil it; the audit keeps the ticks.
         Assert.Equal("accepted", (await fx.OrderOverApiAsync(id)).GetProperty("status").GetString());
+        var audit = (await fx.Server.Client.GetFromJsonAsync<JsonElement>($"/api/v1/audit?action=order.approved&target=order:{id}")).EnumerateArray().Single();
+        var ticked = JsonDocument.Parse(audit.GetProperty("detailsJson").GetString()!).RootElement.GetProperty("details").GetProperty("checkedItems");
+        Assert.Equal(["The names belong to the applicant", "The ID document matches the requester"], ticked.EnumerateArray().Select(e => e.GetString()!));
     }
 
     [Fact]
@@ -230,7 +294,10 @@ public sealed class PortalOrdersTests(PortalOrdersFixture fx) : IClassFixture<Po
         var url = await link.InputValueAsync();
         var anonymous = await fx.NewPageAsync();
         await anonymous.GotoAsync(url);
-        await Expect(anonymous.GetByTestId("detail-name")).ToHaveTextAsync("two.alpha.search.example.com");
+        // The track page lists each name's domain-validation step (here already valid: the tenant proved example.com).
+        var step = anonymous.Locator("[data-testid=track-validation][data-name='two.alpha.search.example.com']");
+        await Expect(step).ToContainTextAsync("two.alpha.search.example.com");
+        await Expect(step.Locator("[data-testid=track-validation-status]")).ToHaveTextAsync("valid");
     }
 
     private static ILocator Column(IPage page, string title) =>

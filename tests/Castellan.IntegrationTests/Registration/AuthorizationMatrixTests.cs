@@ -168,6 +168,10 @@ public abstract class AuthorizationMatrixTests<TServer>(TServer server, ITestOut
                 (r, _) => Has(r, Permission.OrdersManage)),
             new("POST /accounts/{id}/products", (c, t, _) => c.Client.PostAsJsonAsync($"/api/v1/accounts/{t.AccountId}/products",
                 new { name = "Matrix " + Guid.NewGuid().ToString("N"), profileId = "tls-client", pricePerYearMinor = 100, currency = "USD" }), (r, _) => Has(r, Permission.ProductsManage)),
+            new("PATCH /products/{id}", async (c, t, _) => await c.Client.PatchAsJsonAsync(
+                $"/api/v1/products/{await ProductAsync(orderSetup[t.AccountId].Admin, t.AccountId, "manual")}", new { name = "Matrix renamed" }), (r, _) => Has(r, Permission.ProductsManage)),
+            new("POST /products/{id}/disable", async (c, t, _) => await c.Client.PostAsync(
+                $"/api/v1/products/{await ProductAsync(orderSetup[t.AccountId].Admin, t.AccountId, "manual")}/disable", null), (r, _) => Has(r, Permission.ProductsManage)),
             new("GET /accounts/{id}/custom-fields", (c, t, _) => c.Client.GetAsync($"/api/v1/accounts/{t.AccountId}/custom-fields"), (r, _) => Has(r, Permission.DashboardView)),
             new("POST /accounts/{id}/custom-fields", (c, t, _) => c.Client.PostAsJsonAsync($"/api/v1/accounts/{t.AccountId}/custom-fields",
                 new { name = "f" + Guid.NewGuid().ToString("N")[..10], type = "text" }), (r, _) => Has(r, Permission.SettingsManage)),

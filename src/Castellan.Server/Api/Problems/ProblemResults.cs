@@ -14,11 +14,11 @@ internal static class ProblemResults
 
     public static IResult From(CastellanError error) => error switch
     {
-        MalformedInput e => Problem(400, "malformed-input", "The request is malformed", e.Detail),
-        NotFound e => Problem(404, "not-found", $"The {e.What} was not found", e.Detail),
-        PolicyViolation e => Problem(422, "policy-violation", "The request violates a policy", e.Detail, e.Rule),
+        MalformedInput e => Problem(400, "malformed-input", "The request is malformed", e.Detail, errors: FieldOf(e)),
+        NotFound e => Problem(404, "not-found", $"The {e.What} was not found", e.Detail, errors: FieldOf(e)),
+        PolicyViolation e => Problem(422, "policy-violation", "The request violates a policy", e.Detail, e.Rule, FieldOf(e)),
         LintFailure e => Problem(422, "lint-failure", "The certificate failed a lint rule and was not signed", e.Detail, e.Rule),
-        Conflict e => Problem(409, "conflict", "The request conflicts with the current state", e.Detail),
+        Conflict e => Problem(409, "conflict", "The request conflicts with the current state", e.Detail, errors: FieldOf(e)),
         Forbidden e => Problem(403, "forbidden", "Not allowed", e.Detail),
         // RFC 9110 15.5.3 reserves 402; a debit the balance or the spend limit cannot cover is exactly that, whether an
         // order or another billing call asked for it, so both answer 402 with the same problem types.
@@ -36,6 +36,8 @@ internal static class ProblemResults
         // Domain control: what was looked for and what was found is safe to tell the applicant (RFC 8555 §6.7 kinds).
         ValidationFailed e => Problem(422, "validation-failed", "Domain control could not be validated", e.Detail, "dcv." + e.Kind.ToString().ToLowerInvariant()),
         CaaForbids e => Problem(403, "caa", "A CAA record forbids issuance by this CA", e.Detail),
+        ChecklistIncomplete e => Problem(422, "checklist-incomplete", "The approval checklist is not complete", e.Detail, "order.approval-checklist",
+            [new FieldError(ChecklistIncomplete.FieldName, e.Detail)]),
         DomainControlPending e => Problem(409, "dcv-pending", "Domain control is not validated yet", e.Detail, "order.domain-validation"),
         DomainRestricted e => Problem(422, "domain-restricted", "A domain in the request is restricted", e.Detail, "domain.restricted"),
         OrderKeyReused e => Problem(409, "idempotency-key-reused", "The idempotency key was used for another order", e.Detail),
@@ -67,6 +69,9 @@ internal static class ProblemResults
         Castellan.Registration.Access.AddressNotAllowed e => Problem(403, "address-not-allowed", "Not allowed from this address", e.Detail),
         _ => Problem(500, "internal", "Internal error", "The server could not complete the request."),
     };
+
+    /// <summary>The request member an error is about, as the one-entry "errors" list forms read (<see cref="CastellanError.Field"/>).</summary>
+    private static FieldError[]? FieldOf(CastellanError e) => e.Field is { } field ? [new FieldError(field, e.Detail)] : null;
 
     public static IResult BadRequest(string detail) => Problem(400, "malformed-input", "The request is malformed", detail);
 

@@ -44,9 +44,10 @@ internal static class OrderEndpoints
             Reply(await orders.PlaceDraftAsync(http.Caller(), id, http.Origin(), ct)))
             .RequirePermission(Permission.OrdersViewOwn).WithSummary("Place a draft (On Hold): pay, then approval or acceptance");
 
-        g.MapPost("/{id}/approve", async (string id, HttpContext http, OrderService orders, CancellationToken ct) =>
-            Reply(await orders.ApproveAsync(http.Caller(), id, http.Origin(), ct)))
-            .RequirePermission(Permission.OrdersApprove).WithSummary("Approve an order pending approval; it is issued when it has a CSR");
+        g.MapPost("/{id}/approve", async (string id, ApproveBody? body, HttpContext http, OrderService orders, CancellationToken ct) =>
+            Reply(await orders.ApproveAsync(http.Caller(), id, body?.CheckedItems, http.Origin(), ct)))
+            .RequirePermission(Permission.OrdersApprove)
+            .WithSummary("Approve an order pending approval; it is issued when it has a CSR. 'checkedItems' must list every item of the product's approval checklist (none when it has none)");
 
         g.MapPost("/{id}/reject", async (string id, ReasonBody? body, HttpContext http, OrderService orders, CancellationToken ct) =>
             Reply(await orders.RejectAsync(http.Caller(), id, body?.Reason, http.Origin(), ct)))

@@ -10,10 +10,18 @@ public sealed record ProductView(string Id, string? AccountId, bool BuiltIn, str
     /// <summary>"required", "not-required", or null when it follows the profile (docs/flows/orders.md "Domain control").</summary>
     public string? DomainValidation { get; init; }
 
+    /// <summary>The items an approver ticks before approving an order of this product, as the RA reads them from the criteria.</summary>
+    public IReadOnlyList<string> Checklist { get; init; } = [];
+
+    /// <summary>When the account disabled the product (no new orders); null while it is sold.</summary>
+    public DateTimeOffset? DisabledAt { get; init; }
+
     public static ProductView From(Product p) => new(p.Id, p.AccountId, p.BuiltIn, p.Name, p.ProfileId, p.IssuerId, p.ValidityDays, p.PricePerYearMinor,
         p.Currency, p.AutoApprove, ProductService.Name(p.ApprovalMode), p.ApprovalCriteria, p.SansIncluded, p.PricePerExtraSanMinor)
     {
         DomainValidation = p.RequiresDomainValidation switch { true => "required", false => "not-required", null => null },
+        Checklist = ApprovalChecklist.Items(p),
+        DisabledAt = p.DisabledAt,
     };
 }
 
@@ -42,5 +50,8 @@ public sealed record OrderView(string Id, string AccountId, string? GroupId, str
 public sealed record OrderPageView(IReadOnlyList<OrderView> Items, int Total, int Page, int PageSize);
 
 public sealed record ReasonBody(string? Reason, string? Remarks);
+
+/// <summary>The approver's ticks: the texts of the product's approval checklist items (GET /products/{id} "checklist").</summary>
+public sealed record ApproveBody(IReadOnlyList<string>? CheckedItems);
 
 public sealed record CsrBody(string? Csr);

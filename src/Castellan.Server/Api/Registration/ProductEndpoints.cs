@@ -27,5 +27,19 @@ internal static class ProductEndpoints
             var created = await products.CreateAsync(http.Caller(), id, body, http.Origin(), ct);
             return created.IsError ? ProblemResults.From(created.Error) : Results.Created($"/api/v1/products/{created.Value.Id}", ProductView.From(created.Value));
         }).RequirePermission(Permission.ProductsManage).WithTags("Products").WithSummary("Create a private product of an account: a CA profile sold for a validity at a yearly price");
+
+        api.MapPatch("/products/{id}", async (string id, EditProductRequest? body, HttpContext http, ProductService products, CancellationToken ct) =>
+        {
+            if (body is null) return ProblemResults.BadRequest("a JSON body is required");
+            var edited = await products.EditAsync(http.Caller(), id, body, http.Origin(), ct);
+            return edited.IsError ? ProblemResults.From(edited.Error) : Results.Ok(ProductView.From(edited.Value));
+        }).RequirePermission(Permission.ProductsManage).WithTags("Products")
+          .WithSummary("Edit a private product: name, validityDays (within the profile), pricePerYearMinor, approvalMode, approvalCriteria; the next orders use them");
+
+        api.MapPost("/products/{id}/disable", async (string id, HttpContext http, ProductService products, CancellationToken ct) =>
+        {
+            var disabled = await products.DisableAsync(http.Caller(), id, http.Origin(), ct);
+            return disabled.IsError ? ProblemResults.From(disabled.Error) : Results.Ok(ProductView.From(disabled.Value));
+        }).RequirePermission(Permission.ProductsManage).WithTags("Products").WithSummary("Disable a private product: it takes no new orders; orders placed before are unaffected");
     }
 }

@@ -1,6 +1,7 @@
 using Castellan.Authority.Contracts;
 using Castellan.Registration.Contracts;
 using Castellan.Registration.Orders;
+using Castellan.Server.Api.Network;
 using Castellan.Server.Api.Problems;
 
 namespace Castellan.Server.Api.Registration;
@@ -37,5 +38,13 @@ internal static class TrackingEndpoints
                 DomainValidation = DomainValidationView.From(await dcv.DescribeAsync(order, ct)),
             });
         }).WithTags("Orders").WithSummary("Public, read-only order tracking by the token of a tracking link");
+
+        app.MapPost("/track/{token}/validations/{name}/resend", async (string token, string name, HttpContext http,
+            Castellan.Registration.Orders.Validation.VerifyOrderDomain use, CancellationToken ct) =>
+        {
+            var address = http.Origin(Castellan.Registration.Orders.Validation.VerifyOrderDomain.TrackingActor).Address;
+            var sent = await use.ResendForTrackingLinkAsync(token, name, address, ct);
+            return sent.IsError ? ProblemResults.From(sent.Error) : Results.NoContent();
+        }).WithTags("Orders").WithSummary("Send a pending email validation of the tracked order again, to the name's fixed recipients");
     }
 }

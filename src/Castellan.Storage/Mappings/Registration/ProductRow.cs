@@ -28,6 +28,9 @@ public sealed class ProductRow
 
     /// <summary>Null: from the profile (docs/flows/orders.md "Domain control").</summary>
     public bool? RequiresDomainValidation { get; set; }
+
+    /// <summary>Unix milliseconds when the account disabled the product (no new orders); null while it is sold.</summary>
+    public long? DisabledAt { get; set; }
 }
 
 internal sealed class ProductRowConfiguration : IEntityTypeConfiguration<ProductRow>

@@ -1919,6 +1919,9 @@ namespace Castellan.Storage.Migrations.Postgres
                         .HasMaxLength(3)
                         .HasColumnType("character varying(3)");
 
+                    b.Property<long?>("DisabledAt")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("IssuerId")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");

@@ -1912,6 +1912,9 @@ namespace Castellan.Storage.Migrations.Sqlite
                         .HasMaxLength(3)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("DisabledAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("IssuerId")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");

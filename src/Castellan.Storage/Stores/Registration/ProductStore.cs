@@ -34,6 +34,25 @@ internal sealed class ProductStore(IDbContextFactory<CastellanDb> factory) : IPr
         return row is null ? null : FromRow(row);
     }
 
+    public async Task<bool> UpdateAsync(Product expected, Product updated, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var disabled = updated.DisabledAt is { } d ? Time.Ms(d) : (long?)null;
+        var expectedDisabled = expected.DisabledAt is { } e ? Time.Ms(e) : (long?)null;
+        // One conditional UPDATE on the fields the edit read, so two racing edits cannot both win.
+        return await db.Products.Where(p => p.Id == expected.Id && p.AccountId == expected.AccountId && p.AccountId != null
+                && p.Name == expected.Name && p.ValidityDays == expected.ValidityDays && p.PricePerYearMinor == expected.PricePerYearMinor
+                && p.ApprovalMode == expected.ApprovalMode.ToString() && p.ApprovalCriteria == expected.ApprovalCriteria && p.DisabledAt == expectedDisabled)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(p => p.Name, updated.Name)
+                .SetProperty(p => p.ValidityDays, updated.ValidityDays)
+                .SetProperty(p => p.PricePerYearMinor, updated.PricePerYearMinor)
+                .SetProperty(p => p.AutoApprove, updated.AutoApprove)
+                .SetProperty(p => p.ApprovalMode, updated.ApprovalMode.ToString())
+                .SetProperty(p => p.ApprovalCriteria, updated.ApprovalCriteria)
+                .SetProperty(p => p.DisabledAt, disabled), ct) == 1;
+    }
+
     public async Task<IReadOnlyList<Product>> ListAsync(string? accountId, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
@@ -44,5 +63,8 @@ internal sealed class ProductStore(IDbContextFactory<CastellanDb> factory) : IPr
 
     private static Product FromRow(ProductRow r) => new(r.Id, r.AccountId, r.Name, r.ProfileId, r.IssuerId, r.ValidityDays, r.PricePerYearMinor, r.Currency,
         r.AutoApprove, Enum.TryParse<ApprovalMode>(r.ApprovalMode, out var mode) ? mode : ApprovalMode.Manual, r.ApprovalCriteria, r.SansIncluded,
-        r.PricePerExtraSanMinor, Time.At(r.CreatedAt)) { RequiresDomainValidation = r.RequiresDomainValidation };
+        r.PricePerExtraSanMinor, Time.At(r.CreatedAt))
+    {
+        RequiresDomainValidation = r.RequiresDomainValidation, DisabledAt = r.DisabledAt is { } d ? Time.At(d) : null,
+    };
 }
