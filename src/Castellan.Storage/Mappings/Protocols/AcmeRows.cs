@@ -172,3 +172,38 @@ internal sealed class AcmeCaReplacementRowConfiguration : IEntityTypeConfigurati
         e.HasIndex(x => new { x.CaId, x.StartedAt });
     }
 }
+
+/// <summary>acme_used_nonces: RFC 8555 §6.5 single use across nodes; the primary key refuses a replayed nonce.</summary>
+public sealed class AcmeUsedNonceRow
+{
+    public string Nonce { get; set; } = "";
+    public long Expires { get; set; }
+}
+
+/// <summary>acme_secrets: keys every node must share (the nonce HMAC key), created by whichever node needs one first.</summary>
+public sealed class AcmeSecretRow
+{
+    public string Name { get; set; } = "";
+    public byte[] Value { get; set; } = [];
+}
+
+internal sealed class AcmeUsedNonceRowConfiguration : IEntityTypeConfiguration<AcmeUsedNonceRow>
+{
+    public void Configure(EntityTypeBuilder<AcmeUsedNonceRow> e)
+    {
+        e.ToTable("acme_used_nonces");
+        e.HasKey(x => x.Nonce);
+        e.Property(x => x.Nonce).HasMaxLength(64);
+        e.HasIndex(x => x.Expires);
+    }
+}
+
+internal sealed class AcmeSecretRowConfiguration : IEntityTypeConfiguration<AcmeSecretRow>
+{
+    public void Configure(EntityTypeBuilder<AcmeSecretRow> e)
+    {
+        e.ToTable("acme_secrets");
+        e.HasKey(x => x.Name);
+        e.Property(x => x.Name).HasMaxLength(64);
+    }
+}

@@ -353,6 +353,37 @@ namespace Castellan.Storage.Migrations.Postgres
                     b.ToTable("acme_orders", (string)null);
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.AcmeSecretRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<byte[]>("Value")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("acme_secrets", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.AcmeUsedNonceRow", b =>
+                {
+                    b.Property<string>("Nonce")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Expires")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Nonce");
+
+                    b.HasIndex("Expires");
+
+                    b.ToTable("acme_used_nonces", (string)null);
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.ActivationTokenRow", b =>
                 {
                     b.Property<string>("Hash")

@@ -346,6 +346,37 @@ namespace Castellan.Storage.Migrations.Sqlite
                     b.ToTable("acme_orders", (string)null);
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.AcmeSecretRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Value")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("acme_secrets", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.AcmeUsedNonceRow", b =>
+                {
+                    b.Property<string>("Nonce")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Expires")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Nonce");
+
+                    b.HasIndex("Expires");
+
+                    b.ToTable("acme_used_nonces", (string)null);
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.ActivationTokenRow", b =>
                 {
                     b.Property<string>("Hash")
