@@ -68,4 +68,8 @@ public interface IAcmeStore
 
     /// <summary>A named secret shared by every node: stores <paramref name="candidate"/> unless one exists, and returns the stored one.</summary>
     Task<byte[]> GetOrAddSecretAsync(string name, byte[] candidate, CancellationToken ct);
+
+    /// <summary>RFC 8555 §7.1.6 in the rows: pending/ready orders with expires before <paramref name="now"/> become
+    /// invalid, pending authorizations expired. Returns how many of each.</summary>
+    Task<(int Orders, int Authorizations)> ExpireAsync(DateTimeOffset now, CancellationToken ct);
 }

@@ -120,6 +120,8 @@ internal sealed class AcmeOrderRowConfiguration : IEntityTypeConfiguration<AcmeO
         e.Property(x => x.RaOrderId).HasMaxLength(40);
         e.HasIndex(x => new { x.AccountId, x.CreatedAt });
         e.HasIndex(x => x.CertificateSerial);
+        // The expiry sweep's search (pending/ready orders past expires).
+        e.HasIndex(x => new { x.Status, x.Expires });
     }
 }
 
@@ -141,6 +143,7 @@ internal sealed class AcmeAuthorizationRowConfiguration : IEntityTypeConfigurati
         e.Property(x => x.AttemptedChallenge).HasMaxLength(20);
         // The order's "are all authorizations valid?" check reads by order.
         e.HasIndex(x => new { x.OrderId, x.Status });
+        e.HasIndex(x => new { x.Status, x.Expires });
     }
 }
 

@@ -201,6 +201,8 @@ namespace Castellan.Storage.Migrations.Postgres
 
                     b.HasIndex("OrderId", "Status");
 
+                    b.HasIndex("Status", "Expires");
+
                     b.ToTable("acme_authorizations", (string)null);
                 });
 
@@ -349,6 +351,8 @@ namespace Castellan.Storage.Migrations.Postgres
                     b.HasIndex("CertificateSerial");
 
                     b.HasIndex("AccountId", "CreatedAt");
+
+                    b.HasIndex("Status", "Expires");
 
                     b.ToTable("acme_orders", (string)null);
                 });

@@ -196,6 +196,8 @@ namespace Castellan.Storage.Migrations.Sqlite
 
                     b.HasIndex("OrderId", "Status");
 
+                    b.HasIndex("Status", "Expires");
+
                     b.ToTable("acme_authorizations", (string)null);
                 });
 
@@ -342,6 +344,8 @@ namespace Castellan.Storage.Migrations.Sqlite
                     b.HasIndex("CertificateSerial");
 
                     b.HasIndex("AccountId", "CreatedAt");
+
+                    b.HasIndex("Status", "Expires");
 
                     b.ToTable("acme_orders", (string)null);
                 });

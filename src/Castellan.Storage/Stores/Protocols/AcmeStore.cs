@@ -238,6 +238,16 @@ internal sealed class AcmeStore(IDbContextFactory<CastellanDb> factory, GroupCom
     public Task<int> DeleteUsedNoncesAsync(DateTimeOffset now, CancellationToken ct) => writes.RunAsync(db =>
         WriterSql.ExecuteAsync(db, "DELETE FROM {AcmeUsedNonceRow} WHERE {AcmeUsedNonceRow.Expires} < @p0", Time.Ms(now)));
 
+    public Task<(int Orders, int Authorizations)> ExpireAsync(DateTimeOffset now, CancellationToken ct) => writes.RunAsync(async db =>
+    {
+        var at = Time.Ms(now);
+        var orders = await WriterSql.ExecuteAsync(db, "UPDATE {AcmeOrderRow} SET {AcmeOrderRow.Status} = @p0, {AcmeOrderRow.UpdatedAt} = @p1 " +
+            "WHERE {AcmeOrderRow.Status} IN (@p2, @p3) AND {AcmeOrderRow.Expires} < @p1", AcmeStatus.Invalid, at, AcmeStatus.Pending, AcmeStatus.Ready);
+        var authorizations = await WriterSql.ExecuteAsync(db, "UPDATE {AcmeAuthorizationRow} SET {AcmeAuthorizationRow.Status} = @p0 " +
+            "WHERE {AcmeAuthorizationRow.Status} = @p1 AND {AcmeAuthorizationRow.Expires} < @p2", "expired", AcmeStatus.Pending, at);
+        return (orders, authorizations);
+    });
+
     public async Task<byte[]> GetOrAddSecretAsync(string name, byte[] candidate, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);

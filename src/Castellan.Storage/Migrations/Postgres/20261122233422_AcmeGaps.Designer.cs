@@ -11,7 +11,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Castellan.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCastellanDb))]
-    [Migration("20261122231928_AcmeGaps")]
+    [Migration("20261122233422_AcmeGaps")]
     partial class AcmeGaps
     {
         /// <inheritdoc />
@@ -204,6 +204,8 @@ namespace Castellan.Storage.Migrations.Postgres
 
                     b.HasIndex("OrderId", "Status");
 
+                    b.HasIndex("Status", "Expires");
+
                     b.ToTable("acme_authorizations", (string)null);
                 });
 
@@ -352,6 +354,8 @@ namespace Castellan.Storage.Migrations.Postgres
                     b.HasIndex("CertificateSerial");
 
                     b.HasIndex("AccountId", "CreatedAt");
+
+                    b.HasIndex("Status", "Expires");
 
                     b.ToTable("acme_orders", (string)null);
                 });

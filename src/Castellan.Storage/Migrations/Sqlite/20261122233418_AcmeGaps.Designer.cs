@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Castellan.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCastellanDb))]
-    [Migration("20261122231921_AcmeGaps")]
+    [Migration("20261122233418_AcmeGaps")]
     partial class AcmeGaps
     {
         /// <inheritdoc />
@@ -199,6 +199,8 @@ namespace Castellan.Storage.Migrations.Sqlite
 
                     b.HasIndex("OrderId", "Status");
 
+                    b.HasIndex("Status", "Expires");
+
                     b.ToTable("acme_authorizations", (string)null);
                 });
 
@@ -345,6 +347,8 @@ namespace Castellan.Storage.Migrations.Sqlite
                     b.HasIndex("CertificateSerial");
 
                     b.HasIndex("AccountId", "CreatedAt");
+
+                    b.HasIndex("Status", "Expires");
 
                     b.ToTable("acme_orders", (string)null);
                 });

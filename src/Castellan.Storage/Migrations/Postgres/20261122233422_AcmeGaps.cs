@@ -35,6 +35,16 @@ namespace Castellan.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_acme_orders_Status_Expires",
+                table: "acme_orders",
+                columns: new[] { "Status", "Expires" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_acme_authorizations_Status_Expires",
+                table: "acme_authorizations",
+                columns: new[] { "Status", "Expires" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_acme_used_nonces_Expires",
                 table: "acme_used_nonces",
                 column: "Expires");
@@ -48,6 +58,14 @@ namespace Castellan.Storage.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "acme_used_nonces");
+
+            migrationBuilder.DropIndex(
+                name: "IX_acme_orders_Status_Expires",
+                table: "acme_orders");
+
+            migrationBuilder.DropIndex(
+                name: "IX_acme_authorizations_Status_Expires",
+                table: "acme_authorizations");
         }
     }
 }
