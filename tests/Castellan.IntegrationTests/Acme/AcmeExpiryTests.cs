@@ -1,3 +1,5 @@
+using Castellan.IntegrationTests.Support;
+
 namespace Castellan.IntegrationTests.Acme;
 
 /// <summary>The ACME server with orders and authorizations that live a few seconds, so expiry can be waited out.</summary>
@@ -10,6 +12,7 @@ public sealed class ShortLivedAcmeServer : AcmeServer
         .. base.ExtraArguments,
         "--Castellan:Acme:OrderLifetime", Lifetime.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
         "--Castellan:Acme:AuthorizationLifetime", Lifetime.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+        "--Castellan:Acme:ExpirySweepInterval", "00:00:01",
     ];
 }
 
@@ -55,5 +58,21 @@ public sealed class AcmeExpiryTests(ShortLivedAcmeServer server) : IClassFixture
         var after = await c.PostAsync(readyUrl, null);
         Assert.Equal("invalid", after.Json.GetProperty("status").GetString());
         Assert.False(after.Json.TryGetProperty("certificate", out var cert) && cert.ValueKind == System.Text.Json.JsonValueKind.String);
+
+        // The sweep (every second here) writes the same into the rows.
+        var probe = DatabaseProbe.Sqlite(server.DataDirectory);
+        var orderIds = $"'{readyUrl[(readyUrl.LastIndexOf('/') + 1)..]}', '{pendingUrl[(pendingUrl.LastIndexOf('/') + 1)..]}'";
+        var authzId = authzUrl[(authzUrl.LastIndexOf('/') + 1)..];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long swept;
+        do
+        {
+            swept = await probe.CountAsync($"FROM acme_orders WHERE \"Id\" IN ({orderIds}) AND \"Status\" = 'invalid'")
+                + await probe.CountAsync($"FROM acme_authorizations WHERE \"Id\" = '{authzId}' AND \"Status\" = 'expired'");
+            if (swept == 3) break;
+            await Task.Delay(200);
+        }
+        while (clock.Elapsed < TimeSpan.FromSeconds(10));
+        Assert.Equal(3, swept);
     }
 }
