@@ -86,12 +86,12 @@ internal sealed class NonceStore(IAcmeStore store, IOptions<AcmeOptions> options
         lock (_lock)
         {
             // A failed load (the database was briefly unreachable) is retried by the next request.
-            if (_key is null || _key.IsFaulted || _key.IsCanceled) _key = LoadKeyAsync(ct);
-            return _key;
+            if (_key is null || _key.IsFaulted || _key.IsCanceled) _key = LoadKeyAsync();
+            return _key.WaitAsync(ct);
         }
     }
 
-    private async Task<byte[]> LoadKeyAsync(CancellationToken ct)
+    private async Task<byte[]> LoadKeyAsync()
     {
         if (options.Value.NonceSecret is { Length: > 0 } configured)
         {
@@ -100,7 +100,6 @@ internal sealed class NonceStore(IAcmeStore store, IOptions<AcmeOptions> options
             return bytes;
         }
         // Not the caller's token: the key is shared by every later request, and one aborted request must not fail it.
-        _ = ct;
         return await store.GetOrAddSecretAsync(SecretName, RandomNumberGenerator.GetBytes(32), CancellationToken.None);
     }
 

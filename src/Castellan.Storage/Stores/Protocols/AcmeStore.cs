@@ -251,6 +251,8 @@ internal sealed class AcmeStore(IDbContextFactory<CastellanDb> factory, GroupCom
     public async Task<byte[]> GetOrAddSecretAsync(string name, byte[] candidate, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
+        // Read first: every node but the first finds the key, without a failed INSERT logged at each start.
+        if (await db.Set<AcmeSecretRow>().AsNoTracking().FirstOrDefaultAsync(x => x.Name == name, ct) is { } existing) return existing.Value;
         db.Set<AcmeSecretRow>().Add(new AcmeSecretRow { Name = name, Value = candidate });
         try
         {
