@@ -44,6 +44,15 @@ public sealed class AcmeOptions
     /// <summary>Key that encrypts EAB HMAC keys (base64, 32 bytes). Absent: generated into DATA/acme-eab.secret (0600). Every node needs the same.</summary>
     public string? EabSecret { get; set; }
 
+    /// <summary>How often expired orders and authorizations are written invalid/expired (reads answer so at once); zero turns the sweep off.</summary>
+    public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>RFC 8555 §6.5: how long a Replay-Nonce stays redeemable (on any node).</summary>
+    public TimeSpan NonceLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>HMAC key of nonces (base64, at least 32 bytes). Absent: a random key kept in the database, shared by every node.</summary>
+    public string? NonceSecret { get; set; }
+
     public AcmeRateLimitOptions RateLimits { get; set; } = new();
 }
 

@@ -29,6 +29,7 @@ public static class AcmeServiceCollectionExtensions
         services.AddSingleton<ExternalAccountBinding>();
         services.AddSingleton<ReplaceIssuingCa>();
         services.AddSingleton<AcmeServices>();
+        services.AddHostedService<Expiry.ExpirySweep>();
         return services;
     }
 

@@ -80,7 +80,7 @@ internal sealed class ValidationAuthority(
         return usable.ToEvidence() with { ReusableUntil = usable.ReusableUntil is { } stored && stored < until ? stored : until };
     }
 
-    public async Task<Result<CaaDecision>> CheckCaaAsync(Identifier identifier, CancellationToken ct)
+    public async Task<Result<CaaDecision>> CheckCaaAsync(Identifier identifier, CaaRequester requester, CancellationToken ct)
     {
         // RFC 8738 §7: CAA has no defined meaning for IP addresses.
         if (identifier.Type == IdentifierType.Ip) return new CaaDecision(identifier, true, null, []);
@@ -91,7 +91,7 @@ internal sealed class ValidationAuthority(
         if (lookups[0].IsError)
             return new ValidationFailed(identifier, ValidationFailureKind.Dns, $"{lookups[0].Error!.Detail}; a failed CAA lookup is not permission to issue (BR 3.2.2.8)");
         var primary = lookups[0].Value;
-        var verdict = CaaPolicy.Decide(primary.Records, identifier.IsWildcard, identities, primary.RelevantDomain ?? identifier.BaseName);
+        var verdict = CaaPolicy.Decide(primary.Records, identifier.IsWildcard, identities, primary.RelevantDomain ?? identifier.BaseName, requester);
         if (!verdict.Permitted) return new CaaForbids(identifier, verdict.Reason);
 
         // BR 3.2.2.9: remote perspectives corroborate CAA too; a remote that forbids or cannot look up does not agree.
@@ -99,7 +99,7 @@ internal sealed class ValidationAuthority(
         for (var i = 1; i < all.Count; i++)
         {
             if (lookups[i].IsError) { disagreeing.Add($"{all[i].Name}: {lookups[i].Error!.Detail}"); continue; }
-            var remote = CaaPolicy.Decide(lookups[i].Value.Records, identifier.IsWildcard, identities, lookups[i].Value.RelevantDomain ?? identifier.BaseName);
+            var remote = CaaPolicy.Decide(lookups[i].Value.Records, identifier.IsWildcard, identities, lookups[i].Value.RelevantDomain ?? identifier.BaseName, requester);
             if (!remote.Permitted) disagreeing.Add($"{all[i].Name}: {remote.Reason}");
         }
         var remotes = perspectives.Remote.Count;

@@ -58,4 +58,18 @@ public interface IAcmeStore
     Task AddCaReplacementAsync(string caId, DateTimeOffset at, string actor, CancellationToken ct);
 
     Task<DateTimeOffset?> FindCaReplacementAsync(string caId, CancellationToken ct);
+
+    /// <summary>RFC 8555 §6.5 single use across nodes: records a redeemed nonce; false when it was already recorded.
+    /// The row may be deleted after <paramref name="expires"/>, when the nonce is refused by age anyway.</summary>
+    Task<bool> UseNonceAsync(string nonce, DateTimeOffset expires, CancellationToken ct);
+
+    /// <summary>Deletes used-nonce records that expired before <paramref name="now"/>; returns how many.</summary>
+    Task<int> DeleteUsedNoncesAsync(DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>A named secret shared by every node: stores <paramref name="candidate"/> unless one exists, and returns the stored one.</summary>
+    Task<byte[]> GetOrAddSecretAsync(string name, byte[] candidate, CancellationToken ct);
+
+    /// <summary>RFC 8555 §7.1.6 in the rows: pending/ready orders with expires before <paramref name="now"/> become
+    /// invalid, pending authorizations expired. Returns how many of each.</summary>
+    Task<(int Orders, int Authorizations)> ExpireAsync(DateTimeOffset now, CancellationToken ct);
 }

@@ -22,7 +22,7 @@ internal static class AcmeEndpoints
             var s = http.RequestServices.GetRequiredService<AcmeServices>();
             var name = http.Request.RouteValues["dir"] as string ?? AcmeDirectories.DefaultName;
             if (s.Directories.Find(name) is null) return AcmeProblems.Result(new Problems.AcmeNotFound($"no ACME directory '{name}'"));
-            http.Response.Headers["Replay-Nonce"] = s.Nonces.Issue();
+            http.Response.Headers["Replay-Nonce"] = await s.Nonces.IssueAsync(http.RequestAborted);
             http.Response.Headers.Append("Link", $"<{s.Urls.Directory(name)}>;rel=\"index\"");
             return await next(ctx);
         });

@@ -42,9 +42,11 @@ internal static class AuthorizationEndpoints
         if (authz is null || authz.AccountId != account.Id || !authz.ChallengeTypes.Contains(type)) return AcmeProblems.Result(new AcmeNotFound("no such challenge"));
         var up = s.Urls.Authorization(dir.Name, id);
 
+        // RFC 8555 §7.1.6: an expired authorization (past its expires, whether or not the sweep has written it) cannot be answered.
+        if (!read.Value.PostAsGet && AcmeResponses.EffectiveStatus(authz, s.Now) == "expired")
+            return AcmeProblems.Result(new MalformedInput("the authorization has expired"));
         if (!read.Value.PostAsGet && authz.Status == AcmeStatus.Pending && authz.ProcessingChallenge is null)
         {
-            if (s.Now > authz.Expires) return AcmeProblems.Result(new MalformedInput("the authorization has expired"));
             if (await s.Store.StartChallengeAsync(id, type, http.RequestAborted))
             {
                 authz = authz with { ProcessingChallenge = type };

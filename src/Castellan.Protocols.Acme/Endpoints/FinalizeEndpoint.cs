@@ -41,9 +41,15 @@ internal static class FinalizeEndpoint
             return AcmeProblems.Result(new BadCsr($"the CSR names {Names(csr.Value.Names)}; the order is for {Names(wanted)}"));
 
         // 3. CAA (RFC 8659) for every DNS name, just before issuance (BR 3.2.2.8).
-        foreach (var name in order.Identifiers.Where(i => i.Type == IdentifierType.Dns))
+        //    RFC 8657: the account URL and the challenge each name was validated by, for accounturi/validationmethods.
+        var accountUri = s.Urls.Account(dir.Name, account.Id);
+        var dnsNames = order.Identifiers.Where(i => i.Type == IdentifierType.Dns).ToList();
+        AcmeAuthorization?[] authzs = dnsNames.Count == 0 ? [] : await Task.WhenAll(order.AuthorizationIds.Select(a => s.Store.GetAuthorizationAsync(a, ct)));
+        foreach (var name in dnsNames)
         {
-            var caa = await s.Va.CheckCaaAsync(name, ct);
+            // A reused validation has no attempted challenge here: its method is unknown, so a validationmethods record refuses.
+            var method = authzs.FirstOrDefault(a => a is not null && a.Identifier == name)?.AttemptedChallenge;
+            var caa = await s.Va.CheckCaaAsync(name, new CaaRequester(accountUri, method), ct);
             if (caa.IsError) return AcmeProblems.Result(caa.Error is ValidationFailed { Kind: ValidationFailureKind.Dns } lookup ? new CaaUnverifiable(name, lookup.Detail) : caa.Error);
             if (!caa.Value.Permitted) return AcmeProblems.Result(new CaaForbids(name, $"CAA records for {caa.Value.RelevantDomain ?? name.Value} forbid issuance"));
         }

@@ -91,7 +91,7 @@ internal static class OrderEndpoints
         var order = await s.Store.GetOrderAsync(id, http.RequestAborted);
         if (order is null || order.AccountId != read.Value.Account!.Id || order.Directory != dir.Name) return AcmeProblems.Result(new AcmeNotFound("no such order"));
         return AcmeResponses.Object(AcmeResponses.Order(s.Urls, order, s.Now), 200, s.Urls.Order(dir.Name, id),
-            retryAfter: order.Status is AcmeStatus.Processing or AcmeStatus.Pending ? 1 : null);
+            retryAfter: AcmeResponses.EffectiveStatus(order, s.Now) is AcmeStatus.Processing or AcmeStatus.Pending ? 1 : null);
     }
 
     /// <summary>§7.4.2: application/pem-certificate-chain, leaf first; Link rel="up" to the issuer's certificate.</summary>

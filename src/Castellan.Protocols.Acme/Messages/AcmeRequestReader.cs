@@ -71,7 +71,7 @@ internal sealed class AcmeRequestReader(NonceStore nonces, AccountCache accounts
 
         if (!key.Fits(m.Alg)) return new BadSignatureAlgorithm($"'{m.Alg}' does not fit a {key.Kty} {key.Crv} key");
         if (!key.Verify(m.Alg, m.SigningInput, m.Signature)) return new MalformedInput("the JWS signature does not verify");
-        if (!nonces.Redeem(m.Nonce)) return new BadNonce("the nonce is unknown, expired or already used; retry with the Replay-Nonce of this response");
+        if (!await nonces.RedeemAsync(m.Nonce, http.RequestAborted)) return new BadNonce("the nonce is unknown, expired or already used; retry with the Replay-Nonce of this response");
         if (account is not null && account.Status != AcmeStatus.Valid) return new Unauthorized($"the account is {account.Status}");
 
         return new AcmeRequest { Key = key, Account = account, Url = url, PayloadBytes = m.Payload, Payload = m.PayloadJson };

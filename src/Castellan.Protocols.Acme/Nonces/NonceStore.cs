@@ -1,63 +1,125 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Castellan.Protocols.Acme.Contracts;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Castellan.Protocols.Acme.Nonces;
 
 /// <summary>
-/// RFC 8555 §6.5 anti-replay nonces, kept in memory: 128 random bits each, usable once. Two generations are kept;
-/// every <see cref="Rotation"/> the older is dropped, so a nonce lives between one and two rotations and memory stays
-/// bounded by the issue rate. A nonce is removed when redeemed, so a replay finds nothing (badNonce).
-/// Several nodes: a client may send the nonce to another node than the one that issued it. Boulder's answer, which
-/// fits here, is a node prefix in each nonce and a redeem call routed to the issuing node (or a load balancer that
-/// routes ACME POSTs by that prefix); a shared table in PostgreSQL would work too but costs a round trip per request.
-/// Until then several nodes need session affinity for /acme, and a client that hits another node gets badNonce and
-/// retries with the fresh nonce that comes with the error, as RFC 8555 §6.5 requires clients to.
+/// RFC 8555 §6.5 anti-replay nonces that any node sharing the database accepts, each exactly once.
+/// A nonce is <c>version | issued-at (ms) | 96 random bits | HMAC-SHA256(key, the preceding bytes)[..16]</c>, so
+/// any node holding the key can tell one of ours from a forged or altered one and how old it is, without a write at
+/// issue time (every ACME response carries a nonce; a write per response would halve the bench). Single use is the
+/// database's: redeeming inserts the nonce into acme_used_nonces, whose primary key makes a second insert (a replay,
+/// on this node or any other) fail. The insert goes through the group-commit writer, so concurrent requests share one
+/// commit. An in-memory fast path was left out on purpose: a node cannot know from memory that another node has
+/// already redeemed its nonce, and a nonce accepted twice is the one thing this class must never do.
+/// The key is <see cref="AcmeOptions.NonceSecret"/>, else a random key the first node stores in the database and every
+/// other node reads (it only lets one mint nonces, which still need a signature by an account key to be of use).
+/// Used nonces are kept until their lifetime (plus a margin for clock skew between nodes) ends; a sweep deletes them.
 /// </summary>
-internal sealed class NonceStore
+internal sealed class NonceStore(IAcmeStore store, IOptions<AcmeOptions> options, TimeProvider clock, ILogger<NonceStore> log)
 {
-    public static readonly TimeSpan Rotation = TimeSpan.FromMinutes(30);
+    private const byte Version = 1;
+    private const int RandomBytes = 12;
+    private const int MacBytes = 16;
+    private const int SignedBytes = 1 + 8 + RandomBytes;
+    private const int Length = SignedBytes + MacBytes;
+    private const string SecretName = "acme-nonce-hmac";
+
+    /// <summary>How far another node's clock may be ahead or behind ours; a used nonce is kept this much longer.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(1);
+
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(5);
 
     private readonly Lock _lock = new();
-    private readonly TimeProvider _clock;
-    private HashSet<string> _current = new(StringComparer.Ordinal);
-    private HashSet<string> _previous = new(StringComparer.Ordinal);
-    private DateTimeOffset _rotatedAt;
+    private Task<byte[]>? _key;
+    private long _nextSweep;
 
-    public NonceStore(TimeProvider clock)
+    public async ValueTask<string> IssueAsync(CancellationToken ct)
     {
-        _clock = clock;
-        _rotatedAt = clock.GetUtcNow();
+        var key = await KeyAsync(ct);
+        Span<byte> nonce = stackalloc byte[Length];
+        nonce[0] = Version;
+        BinaryPrimitives.WriteInt64BigEndian(nonce[1..], clock.GetUtcNow().ToUnixTimeMilliseconds());
+        RandomNumberGenerator.Fill(nonce.Slice(9, RandomBytes));
+        Mac(key, nonce[..SignedBytes], nonce[SignedBytes..]);
+        return Jws.Base64Url.Encode(nonce);
     }
 
-    public string Issue()
+    /// <summary>True once, on whichever node, for a nonce one of our nodes issued within the nonce lifetime.</summary>
+    public async Task<bool> RedeemAsync(string? nonce, CancellationToken ct)
     {
-        Span<byte> bytes = stackalloc byte[16];
-        RandomNumberGenerator.Fill(bytes);
-        var nonce = Jws.Base64Url.Encode(bytes);
+        var issuedAt = await VerifyAsync(nonce, ct);
+        if (issuedAt is null) return false;
+        SweepIfDue();
+        return await store.UseNonceAsync(nonce!, issuedAt.Value + options.Value.NonceLifetime + ClockSkew, ct);
+    }
+
+    /// <summary>The issue time of an authentic, unexpired nonce; null for anything else (no database access).</summary>
+    public async ValueTask<DateTimeOffset?> VerifyAsync(string? nonce, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(nonce) || nonce.Length > 64) return null;
+        if (!Jws.Base64Url.TryDecode(nonce, out var bytes) || bytes.Length != Length || bytes[0] != Version) return null;
+        // Re-encoding must give the same text, so one nonce has one spelling and one row in acme_used_nonces.
+        if (Jws.Base64Url.Encode(bytes) != nonce) return null;
+        var key = await KeyAsync(ct);
+        Span<byte> mac = stackalloc byte[MacBytes];
+        Mac(key, bytes.AsSpan(0, SignedBytes), mac);
+        if (!CryptographicOperations.FixedTimeEquals(mac, bytes.AsSpan(SignedBytes))) return null;
+        var issuedAt = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(1, 8)));
+        var now = clock.GetUtcNow();
+        if (issuedAt > now + ClockSkew || now - issuedAt > options.Value.NonceLifetime) return null;
+        return issuedAt;
+    }
+
+    private static void Mac(byte[] key, ReadOnlySpan<byte> signed, Span<byte> mac)
+    {
+        Span<byte> full = stackalloc byte[32];
+        HMACSHA256.HashData(key, signed, full);
+        full[..MacBytes].CopyTo(mac);
+    }
+
+    private Task<byte[]> KeyAsync(CancellationToken ct)
+    {
         lock (_lock)
         {
-            RotateIfDue();
-            _current.Add(nonce);
+            // A failed load (the database was briefly unreachable) is retried by the next request.
+            if (_key is null || _key.IsFaulted || _key.IsCanceled) _key = LoadKeyAsync();
+            return _key.WaitAsync(ct);
         }
-        return nonce;
     }
 
-    /// <summary>True once for a nonce this node issued and nobody has redeemed yet.</summary>
-    public bool Redeem(string? nonce)
+    private async Task<byte[]> LoadKeyAsync()
     {
-        if (string.IsNullOrEmpty(nonce) || nonce.Length > 64) return false;
-        lock (_lock)
+        if (options.Value.NonceSecret is { Length: > 0 } configured)
         {
-            RotateIfDue();
-            return _current.Remove(nonce) || _previous.Remove(nonce);
+            var bytes = Convert.FromBase64String(configured);
+            if (bytes.Length < 32) throw new InvalidOperationException("Castellan:Acme:NonceSecret must be at least 32 bytes, base64");
+            return bytes;
         }
+        // Not the caller's token: the key is shared by every later request, and one aborted request must not fail it.
+        return await store.GetOrAddSecretAsync(SecretName, RandomNumberGenerator.GetBytes(32), CancellationToken.None);
     }
 
-    private void RotateIfDue()
+    private void SweepIfDue()
     {
-        var now = _clock.GetUtcNow();
-        if (now - _rotatedAt < Rotation) return;
-        _previous = _current;
-        _current = new HashSet<string>(StringComparer.Ordinal);
-        _rotatedAt = now;
+        var now = clock.GetUtcNow();
+        var next = Interlocked.Read(ref _nextSweep);
+        if (now.UtcTicks < next || Interlocked.CompareExchange(ref _nextSweep, (now + SweepInterval).UtcTicks, next) != next) return;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var deleted = await store.DeleteUsedNoncesAsync(clock.GetUtcNow(), CancellationToken.None);
+                log.LogDebug("Deleted {Count} expired used nonces", deleted);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The next sweep retries; an undeleted row only takes space, it accepts nothing.
+                log.LogWarning(e, "Sweeping expired used nonces failed");
+            }
+        });
     }
 }

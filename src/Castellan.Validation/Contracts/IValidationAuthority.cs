@@ -14,5 +14,8 @@ public interface IValidationAuthority
     Task<ValidationEvidence?> FindReusableAsync(string accountId, Identifier identifier, CancellationToken ct);
 
     /// <summary>RFC 8659 CAA check for one name (wildcards use issuewild). Returns <see cref="CaaForbids"/> when refused.</summary>
-    Task<Result<CaaDecision>> CheckCaaAsync(Identifier identifier, CancellationToken ct);
+    Task<Result<CaaDecision>> CheckCaaAsync(Identifier identifier, CancellationToken ct) => CheckCaaAsync(identifier, CaaRequester.Unknown, ct);
+
+    /// <summary>As above, honouring RFC 8657 <c>accounturi</c> and <c>validationmethods</c> against <paramref name="requester"/>.</summary>
+    Task<Result<CaaDecision>> CheckCaaAsync(Identifier identifier, CaaRequester requester, CancellationToken ct);
 }

@@ -14,8 +14,9 @@ public sealed class CaaPolicyTests
     [Theory]
     [InlineData("ca.castellan.test", true)]
     [InlineData("CA.Castellan.Test", true)]
-    [InlineData("ca.castellan.test; accounturi=https://x/acct/1", true)]
-    [InlineData("  ca.castellan.test  ;  validationmethods=dns-01 ", true)]
+    [InlineData("ca.castellan.test; accounturi=https://x/acct/1", false)] // RFC 8657: no account to match
+    [InlineData("  ca.castellan.test  ;  validationmethods=dns-01 ", false)] // RFC 8657: no method to match
+    [InlineData("ca.castellan.test; unknownparam=1", true)]
     [InlineData("letsencrypt.org", false)]
     [InlineData(";", false)]
     [InlineData("", false)]

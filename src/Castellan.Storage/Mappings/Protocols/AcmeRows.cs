@@ -120,6 +120,8 @@ internal sealed class AcmeOrderRowConfiguration : IEntityTypeConfiguration<AcmeO
         e.Property(x => x.RaOrderId).HasMaxLength(40);
         e.HasIndex(x => new { x.AccountId, x.CreatedAt });
         e.HasIndex(x => x.CertificateSerial);
+        // The expiry sweep's search (pending/ready orders past expires).
+        e.HasIndex(x => new { x.Status, x.Expires });
     }
 }
 
@@ -141,6 +143,7 @@ internal sealed class AcmeAuthorizationRowConfiguration : IEntityTypeConfigurati
         e.Property(x => x.AttemptedChallenge).HasMaxLength(20);
         // The order's "are all authorizations valid?" check reads by order.
         e.HasIndex(x => new { x.OrderId, x.Status });
+        e.HasIndex(x => new { x.Status, x.Expires });
     }
 }
 
@@ -170,5 +173,40 @@ internal sealed class AcmeCaReplacementRowConfiguration : IEntityTypeConfigurati
         e.Property(x => x.CaId).HasMaxLength(100);
         e.Property(x => x.StartedBy).HasMaxLength(100);
         e.HasIndex(x => new { x.CaId, x.StartedAt });
+    }
+}
+
+/// <summary>acme_used_nonces: RFC 8555 §6.5 single use across nodes; the primary key refuses a replayed nonce.</summary>
+public sealed class AcmeUsedNonceRow
+{
+    public string Nonce { get; set; } = "";
+    public long Expires { get; set; }
+}
+
+/// <summary>acme_secrets: keys every node must share (the nonce HMAC key), created by whichever node needs one first.</summary>
+public sealed class AcmeSecretRow
+{
+    public string Name { get; set; } = "";
+    public byte[] Value { get; set; } = [];
+}
+
+internal sealed class AcmeUsedNonceRowConfiguration : IEntityTypeConfiguration<AcmeUsedNonceRow>
+{
+    public void Configure(EntityTypeBuilder<AcmeUsedNonceRow> e)
+    {
+        e.ToTable("acme_used_nonces");
+        e.HasKey(x => x.Nonce);
+        e.Property(x => x.Nonce).HasMaxLength(64);
+        e.HasIndex(x => x.Expires);
+    }
+}
+
+internal sealed class AcmeSecretRowConfiguration : IEntityTypeConfiguration<AcmeSecretRow>
+{
+    public void Configure(EntityTypeBuilder<AcmeSecretRow> e)
+    {
+        e.ToTable("acme_secrets");
+        e.HasKey(x => x.Name);
+        e.Property(x => x.Name).HasMaxLength(64);
     }
 }

@@ -201,6 +201,8 @@ namespace Castellan.Storage.Migrations.Postgres
 
                     b.HasIndex("OrderId", "Status");
 
+                    b.HasIndex("Status", "Expires");
+
                     b.ToTable("acme_authorizations", (string)null);
                 });
 
@@ -350,7 +352,40 @@ namespace Castellan.Storage.Migrations.Postgres
 
                     b.HasIndex("AccountId", "CreatedAt");
 
+                    b.HasIndex("Status", "Expires");
+
                     b.ToTable("acme_orders", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.AcmeSecretRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<byte[]>("Value")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("acme_secrets", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.AcmeUsedNonceRow", b =>
+                {
+                    b.Property<string>("Nonce")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Expires")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Nonce");
+
+                    b.HasIndex("Expires");
+
+                    b.ToTable("acme_used_nonces", (string)null);
                 });
 
             modelBuilder.Entity("Castellan.Storage.Entities.ActivationTokenRow", b =>

@@ -196,6 +196,8 @@ namespace Castellan.Storage.Migrations.Sqlite
 
                     b.HasIndex("OrderId", "Status");
 
+                    b.HasIndex("Status", "Expires");
+
                     b.ToTable("acme_authorizations", (string)null);
                 });
 
@@ -343,7 +345,40 @@ namespace Castellan.Storage.Migrations.Sqlite
 
                     b.HasIndex("AccountId", "CreatedAt");
 
+                    b.HasIndex("Status", "Expires");
+
                     b.ToTable("acme_orders", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.AcmeSecretRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Value")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("acme_secrets", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.AcmeUsedNonceRow", b =>
+                {
+                    b.Property<string>("Nonce")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Expires")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Nonce");
+
+                    b.HasIndex("Expires");
+
+                    b.ToTable("acme_used_nonces", (string)null);
                 });
 
             modelBuilder.Entity("Castellan.Storage.Entities.ActivationTokenRow", b =>

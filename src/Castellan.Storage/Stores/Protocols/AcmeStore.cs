@@ -230,6 +230,43 @@ internal sealed class AcmeStore(IDbContextFactory<CastellanDb> factory, GroupCom
         return Time.At(latest);
     }
 
+    // One row per redeemed nonce, written in the group commit's next batch: a replay (here or on another node) hits
+    // the primary key and fails only its own write.
+    public Task<bool> UseNonceAsync(string nonce, DateTimeOffset expires, CancellationToken ct) =>
+        writes.RunAsync(db => InsertAsync(db, new AcmeUsedNonceRow { Nonce = nonce, Expires = Time.Ms(expires) }));
+
+    public Task<int> DeleteUsedNoncesAsync(DateTimeOffset now, CancellationToken ct) => writes.RunAsync(db =>
+        WriterSql.ExecuteAsync(db, "DELETE FROM {AcmeUsedNonceRow} WHERE {AcmeUsedNonceRow.Expires} < @p0", Time.Ms(now)));
+
+    public Task<(int Orders, int Authorizations)> ExpireAsync(DateTimeOffset now, CancellationToken ct) => writes.RunAsync(async db =>
+    {
+        var at = Time.Ms(now);
+        var orders = await WriterSql.ExecuteAsync(db, "UPDATE {AcmeOrderRow} SET {AcmeOrderRow.Status} = @p0, {AcmeOrderRow.UpdatedAt} = @p1 " +
+            "WHERE {AcmeOrderRow.Status} IN (@p2, @p3) AND {AcmeOrderRow.Expires} < @p1", AcmeStatus.Invalid, at, AcmeStatus.Pending, AcmeStatus.Ready);
+        var authorizations = await WriterSql.ExecuteAsync(db, "UPDATE {AcmeAuthorizationRow} SET {AcmeAuthorizationRow.Status} = @p0 " +
+            "WHERE {AcmeAuthorizationRow.Status} = @p1 AND {AcmeAuthorizationRow.Expires} < @p2", "expired", AcmeStatus.Pending, at);
+        return (orders, authorizations);
+    });
+
+    public async Task<byte[]> GetOrAddSecretAsync(string name, byte[] candidate, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        // Read first: every node but the first finds the key, without a failed INSERT logged at each start.
+        if (await db.Set<AcmeSecretRow>().AsNoTracking().FirstOrDefaultAsync(x => x.Name == name, ct) is { } existing) return existing.Value;
+        db.Set<AcmeSecretRow>().Add(new AcmeSecretRow { Name = name, Value = candidate });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return candidate;
+        }
+        catch (DbUpdateException e) when (UniqueViolation.Is(e))
+        {
+            // Another node stored one first: every node must use that one.
+            db.ChangeTracker.Clear();
+            return (await db.Set<AcmeSecretRow>().AsNoTracking().FirstAsync(x => x.Name == name, ct)).Value;
+        }
+    }
+
     /// <summary>Inside a batch, SaveChanges sets a savepoint and rolls back to it on failure, so a duplicate (a racing
     /// newAccount with the same key) fails only this write and the batch goes on.</summary>
     private static async Task<bool> InsertAsync<TRow>(CastellanDb db, TRow row)

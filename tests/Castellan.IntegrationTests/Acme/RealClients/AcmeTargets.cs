@@ -28,6 +28,10 @@ public abstract class AcmeTarget : IAsyncLifetime
         "acme IN A 127.0.0.1", "*.acme IN A 127.0.0.1",
         "caa-other.acme IN A 127.0.0.1", $"caa-other.acme IN CAA 0 issue \"other-ca.example\"", "www.caa-other.acme IN A 127.0.0.1",
         "caa-ours.acme IN A 127.0.0.1", $"caa-ours.acme IN CAA 0 issue \"{CastellanAcmeApi.CaaIdentity}\"", "www.caa-ours.acme IN A 127.0.0.1",
+        // RFC 8657: this CA, but only by dns-01 / only for an account that is nobody's / by http-01.
+        $"caa-dns-only.acme IN CAA 0 issue \"{CastellanAcmeApi.CaaIdentity}; validationmethods=dns-01\"", "www.caa-dns-only.acme IN A 127.0.0.1",
+        $"caa-account.acme IN CAA 0 issue \"{CastellanAcmeApi.CaaIdentity}; accounturi=https://ca.invalid/acme/acct/nobody\"", "www.caa-account.acme IN A 127.0.0.1",
+        $"caa-http-only.acme IN CAA 0 issue \"{CastellanAcmeApi.CaaIdentity}; validationmethods=http-01\"", "www.caa-http-only.acme IN A 127.0.0.1",
     ];
 
     public BindDnsServer Dns { get; private set; } = null!;

@@ -116,6 +116,23 @@ public static class RealClientScenarios
         await AssertIssuedAsync(target, await new Lego(target.Endpoint).RunAsync(allowed, AcmeChallenge.Http01, eab), allowed);
     }
 
+    /// <summary>RFC 8657: records naming this CA with validationmethods or accounturi that this request does not fit
+    /// block it with caa; a validationmethods list that holds the method used allows it.</summary>
+    public static async Task Caa_parameters_restrict_the_method_and_the_account(AcmeTarget target)
+    {
+        var eab = target.RequiresEab ? await target.NewEabAsync() : null;
+        foreach (var label in new[] { "caa-dns-only", "caa-account" })
+        {
+            var blocked = await new Lego(target.Endpoint).RunAsync([$"www.{label}." + AcmeTarget.Zone], AcmeChallenge.Http01, eab);
+            Assert.NotEqual(0, blocked.ExitCode);
+            Assert.Contains("urn:ietf:params:acme:error:caa", blocked.Output);
+            Assert.False(File.Exists(blocked.LeafFile), $"no certificate may be issued against the CAA record of {label}");
+        }
+
+        string[] allowed = ["www.caa-http-only." + AcmeTarget.Zone];
+        await AssertIssuedAsync(target, await new Lego(target.Endpoint).RunAsync(allowed, AcmeChallenge.Http01, eab), allowed);
+    }
+
     private static async Task AssertIssuedAsync(AcmeTarget target, AcmeClientRun run, params string[] names)
     {
         Assert.True(run.Succeeded, $"wanted a certificate from {target.Name}, the client exited {run.ExitCode}:\n{run.Output}");

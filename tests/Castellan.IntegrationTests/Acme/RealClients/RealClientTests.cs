@@ -36,6 +36,10 @@ public sealed class CastellanRealClientTests(CastellanAcmeTarget target) : IClas
     [Fact]
     public Task Caa_naming_another_ca_blocks_issuance_and_a_matching_one_allows_it() =>
         RealClientScenarios.Caa_naming_another_ca_blocks_issuance_and_a_matching_one_allows_it(target);
+
+    [Fact]
+    public Task Caa_parameters_restrict_the_method_and_the_account() =>
+        RealClientScenarios.Caa_parameters_restrict_the_method_and_the_account(target);
 }
 
 [Trait("Peer", "acme")]
