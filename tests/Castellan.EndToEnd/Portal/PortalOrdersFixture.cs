@@ -97,12 +97,12 @@ public sealed class PortalOrdersFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
-    /// <summary>Into the test output and, for the record, into docs/screenshots of the repository the test runs from.</summary>
+    /// <summary>Into the test output and, when asked (see <see cref="ScreenshotDocs"/>), into docs/screenshots.</summary>
     public async Task ScreenshotAsync(IPage page, string name)
     {
         var path = Path.Combine(Screenshots, name + ".png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        if (RepositoryDocs() is { } docs) File.Copy(path, Path.Combine(docs, name + ".png"), overwrite: true);
+        if (ScreenshotDocs.Directory() is { } docs) File.Copy(path, Path.Combine(docs, name + ".png"), overwrite: true);
     }
 
     /// <summary>An issued tls-server order placed over the REST API; returns its id.</summary>
@@ -133,12 +133,5 @@ public sealed class PortalOrdersFixture : IAsyncLifetime
         var tenant = new Tenant(account, admin!.Email, Server.KeyClient(await Server.NewKeyAsync(account, adminId)));
         await Server.ValidateDomainAsync(tenant.Admin);
         return tenant;
-    }
-
-    private static string? RepositoryDocs()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Castellan.slnx"))) return Path.Combine(dir.FullName, "docs", "screenshots");
-        return null;
     }
 }

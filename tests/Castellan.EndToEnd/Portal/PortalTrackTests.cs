@@ -113,17 +113,12 @@ public sealed class PortalTrackTests(PortalTrackFixture fx) : IClassFixture<Port
     private static string ValueIn(MimeKit.MimeMessage mail) =>
         Regex.Match(mail.TextBody ?? "", @"^\s+([a-z2-7]{26})\s*$", RegexOptions.Multiline).Groups[1].Value;
 
-    /// <summary>Into the test output and, for the record, into docs/screenshots of the repository the test runs from.</summary>
+    /// <summary>Into the test output or, when asked (see <see cref="ScreenshotDocs"/>), into docs/screenshots.</summary>
     private static string Screenshot(string name)
     {
+        if (ScreenshotDocs.Directory() is { } docs) return Path.Combine(docs, name + ".png");
         var dir = Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(dir);
-        var path = Path.Combine(dir, name + ".png");
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (Directory.Exists(Path.Combine(d.FullName, "docs", "screenshots")) && File.Exists(Path.Combine(d.FullName, "Castellan.slnx")))
-                return Path.Combine(d.FullName, "docs", "screenshots", name + ".png");
-        }
-        return path;
+        return Path.Combine(dir, name + ".png");
     }
 }
