@@ -64,6 +64,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IDashboardReadModel, DashboardReadModel>();
         services.AddSingleton<IOrderDetailsStore, OrderStore>();
         services.AddSingleton<ICustomFieldStore, CustomFieldStore>();
+        services.AddSingleton<IReportingTagStore, ReportingTagStore>();
         services.AddSingleton<Castellan.Protocols.Acme.Contracts.IAcmeStore, Stores.Protocols.AcmeStore>();
         services.AddSingleton<IDomainStore, DomainStore>();
         services.AddSingleton<IOrganizationStore, OrganizationStore>();

@@ -19,6 +19,7 @@ public static class OrderActionsServiceCollectionExtensions
         services.AddSingleton<EditOrderDetails>();
         services.AddSingleton<OrderSearch>();
         services.AddSingleton<CustomFieldService>();
+        services.AddSingleton<ReportingTags.ReportingTagService>();
         services.AddSingleton<RevokeSupersededService>();
         return services;
     }

@@ -99,6 +99,7 @@ public static class CastellanHost
         OrderActionEndpoints.Map(api);
         OrderValidationEndpoints.Map(api);
         CustomFieldEndpoints.Map(api);
+        ReportingTagEndpoints.Map(api);
         GroupEndpoints.Map(api);
         PriceListEndpoints.Map(api);
         OrderDocumentEndpoints.Map(api);
