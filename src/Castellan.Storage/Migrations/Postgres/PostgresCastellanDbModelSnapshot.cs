@@ -2276,6 +2276,43 @@ namespace Castellan.Storage.Migrations.Postgres
                     b.ToTable("reminders_sent", (string)null);
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.ReportingTagRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "NormalizedName")
+                        .IsUnique();
+
+                    b.ToTable("reporting_tags", (string)null);
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.RestrictedDomainRow", b =>
                 {
                     b.Property<string>("AccountId")
@@ -2952,6 +2989,15 @@ namespace Castellan.Storage.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Castellan.Storage.Entities.RegistrationServiceRow", b =>
+                {
+                    b.HasOne("Castellan.Storage.Entities.AccountRow", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.ReportingTagRow", b =>
                 {
                     b.HasOne("Castellan.Storage.Entities.AccountRow", null)
                         .WithMany()

@@ -2269,6 +2269,43 @@ namespace Castellan.Storage.Migrations.Sqlite
                     b.ToTable("reminders_sent", (string)null);
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.ReportingTagRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "NormalizedName")
+                        .IsUnique();
+
+                    b.ToTable("reporting_tags", (string)null);
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.RestrictedDomainRow", b =>
                 {
                     b.Property<string>("AccountId")
@@ -2943,6 +2980,15 @@ namespace Castellan.Storage.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Castellan.Storage.Entities.RegistrationServiceRow", b =>
+                {
+                    b.HasOne("Castellan.Storage.Entities.AccountRow", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.ReportingTagRow", b =>
                 {
                     b.HasOne("Castellan.Storage.Entities.AccountRow", null)
                         .WithMany()
