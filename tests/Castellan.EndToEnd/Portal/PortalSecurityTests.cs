@@ -196,6 +196,35 @@ public sealed class PortalSecurityTests(PortalSecurityFixture fx) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_duplicate_reporting_tag_is_refused_beside_its_name_and_a_good_one_is_listed_and_served_over_REST()
+    {
+        var tenant = await fx.NewTenantAsync();
+        using (var first = await tenant.Admin.PostAsJsonAsync($"/api/v1/accounts/{tenant.AccountId}/reporting-tags", new { name = "Finance" })) Assert.Equal(201, (int)first.StatusCode);
+        var page = await SignedInAsync(tenant.AdminEmail);
+        await Expect(page.Locator("[data-testid=nav-reporting-tags]")).ToHaveAttributeAsync("href", "/settings/reporting-tags");
+        await page.GotoAsync("/settings/reporting-tags");
+        await LiveAsync(page);
+        await Expect(page.Locator("[data-testid=reporting-tag-name]")).ToHaveTextAsync(["Finance"]);
+        // The same name in other letters is the same tag: refused by the name field, and what was typed stays.
+        await page.Locator("#tag-name").FillAsync("FINANCE");
+        await page.Locator("#tag-description").FillAsync("Money people");
+        await page.Locator("#save-tag").ClickAsync();
+        await Expect(page.Locator(".mud-input-helper-text").Filter(new() { HasText = "already has a reporting tag named 'FINANCE'" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#tag-name")).ToHaveValueAsync("FINANCE");
+        await Expect(page.Locator("#tag-description")).ToHaveValueAsync("Money people");
+        await fx.ScreenshotAsync(page, "settings-reporting-tags-duplicate");
+        await page.Locator("#tag-name").FillAsync("IT");
+        await page.Locator("#save-tag").ClickAsync();
+        await Expect(page.Locator("[data-testid=tag-defined]")).ToContainTextAsync("IT");
+        await Expect(page.Locator("[data-testid=reporting-tag-name]")).ToHaveTextAsync(["Finance", "IT"]);
+        await Expect(page.Locator("#tag-name")).ToHaveValueAsync("");
+        await fx.ScreenshotAsync(page, "settings-reporting-tags");
+        var tags = await tenant.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/{tenant.AccountId}/reporting-tags");
+        var it = tags.EnumerateArray().Single(t => t.GetProperty("name").GetString() == "IT");
+        Assert.Equal("Money people", it.GetProperty("description").GetString());
+    }
+
+    [Fact]
     public async Task The_track_page_shows_the_orders_status_and_names_without_signing_in_and_the_same_address_still_answers_JSON()
     {
         var tenant = await fx.NewTenantAsync();
