@@ -114,7 +114,7 @@ public sealed class SubmitEnrolment(IEnrolmentStore store, IProductStore product
         return CheckCsr(text, profile);
     }
 
-    /// <summary>The CSR as PEM when its signature verifies and its key suits <paramref name="profile"/>; shared with registration-number enrolment.</summary>
+    /// <summary>The CSR as PEM when its signature verifies and its key suits <paramref name="profile"/>; shared with registration-number enrolment and identity-proofed issuance.</summary>
     internal static Result<string> CheckCsr(string? text, CertificateProfile profile)
     {
         if (string.IsNullOrWhiteSpace(text)) return new MalformedInput("paste the certificate request (CSR), or generate the key in the browser");

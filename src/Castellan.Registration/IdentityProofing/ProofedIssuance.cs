@@ -60,28 +60,12 @@ public sealed class ProofedIssuance(IIdentityProofingStore store, IAccountStore 
         return (n!, e.Value, checkedCsr.Value);
     }
 
-    /// <summary>The CSR as PEM when its signature verifies (proof of possession, RFC 2986) and its key suits the product's profile.</summary>
+    /// <summary>The CSR as PEM when its signature verifies (proof of possession, RFC 2986) and its key suits the product's
+    /// profile: the same check as the enrolment journeys.</summary>
     private async Task<Result<string>> CheckCsrAsync(ProofingPolicy policy, string? text, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(text)) return new MalformedInput("paste the certificate request (CSR), or generate the key in the browser");
-        if (text.Contains("PRIVATE KEY", StringComparison.Ordinal))
-            return new MalformedInput("this is a private key; never send it to anyone. Paste the certificate request (BEGIN CERTIFICATE REQUEST) instead");
-        var parsed = CsrReader.Read(text);
-        if (parsed.IsError) return parsed.Error;
         var profile = await ProfileAsync(policy, ct);
-        if (profile.IsError) return profile.Error;
-        var key = parsed.Value.Key;
-        var p = profile.Value;
-        var refused = key.Type switch
-        {
-            "RSA" when !p.AllowRsa => "RSA keys are not accepted here",
-            "RSA" when key.Bits < Math.Max(2048, p.MinRsaBits) => $"RSA {key.Bits} is too weak; at least {Math.Max(2048, p.MinRsaBits)} bits",
-            "EC" when !p.AllowedCurves.Contains(key.Curve ?? "") => $"EC curve {key.Curve} is not accepted (allowed: {string.Join(", ", p.AllowedCurves)})",
-            "Ed25519" when !p.AllowEd25519 => "Ed25519 keys are not accepted here",
-            _ => null,
-        };
-        if (refused is not null) return new PolicyViolation("key.type", refused);
-        return PemEncoding.TryFind(text, out var f) ? text[f.Location].ToString() : PemEncoding.WriteString("CERTIFICATE REQUEST", Convert.FromBase64String(text.Trim()));
+        return profile.IsError ? profile.Error : Enrollment.SubmitEnrolment.CheckCsr(text, profile.Value);
     }
 
     /// <summary>The common name the CSR asks for, compared with the verified name; the certificate's subject comes from the verified name, not from here.</summary>
