@@ -46,7 +46,6 @@ public sealed class PortalFixture : IAsyncLifetime
 
         // Expectations wait as long as actions do: a busy 2-core CI machine hashing 600k-iteration passwords needs
         // more than Playwright's 5 s default to sign in, and a timeout here says nothing about the portal.
-        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -66,7 +65,7 @@ public sealed class PortalFixture : IAsyncLifetime
     public async Task<IPage> NewPageAsync()
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.BaseUrl, ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
-        context.SetDefaultTimeout(30_000);
+        context.SetDefaultTimeout(PlaywrightDefaults.TimeoutMs);
         return await context.NewPageAsync();
     }
 

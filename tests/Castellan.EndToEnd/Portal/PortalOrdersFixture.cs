@@ -70,7 +70,6 @@ public sealed class PortalOrdersFixture : IAsyncLifetime
         DocumentId = (await RegistrationServer.Json(uploaded, 201)).GetProperty("id").GetString()!;
         AllOrders = 7;
 
-        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -93,7 +92,7 @@ public sealed class PortalOrdersFixture : IAsyncLifetime
         {
             BaseURL = Server.BaseUrl, ViewportSize = new ViewportSize { Width = 1400, Height = 900 }, AcceptDownloads = true,
         });
-        context.SetDefaultTimeout(30_000);
+        context.SetDefaultTimeout(PlaywrightDefaults.TimeoutMs);
         return await context.NewPageAsync();
     }
 

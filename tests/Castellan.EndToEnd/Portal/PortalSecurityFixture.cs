@@ -46,7 +46,7 @@ public sealed class PortalSecurityFixture : IAsyncLifetime
         options.BaseURL ??= Server.BaseUrl;
         options.ViewportSize ??= new ViewportSize { Width = 1400, Height = 900 };
         var context = await Browser.NewContextAsync(options);
-        context.SetDefaultTimeout(30_000);
+        context.SetDefaultTimeout(PlaywrightDefaults.TimeoutMs);
         return await context.NewPageAsync();
     }
 

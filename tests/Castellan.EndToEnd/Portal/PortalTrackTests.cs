@@ -23,7 +23,6 @@ public sealed class PortalTrackFixture : IAsyncLifetime
     {
         Server = new MailingServer(await SmtpSink.StartAsync());
         await Server.InitializeAsync();
-        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -44,7 +43,7 @@ public sealed class PortalTrackFixture : IAsyncLifetime
     public async Task<IPage> NewPageAsync()
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.BaseUrl, ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
-        context.SetDefaultTimeout(30_000);
+        context.SetDefaultTimeout(PlaywrightDefaults.TimeoutMs);
         return await context.NewPageAsync();
     }
 }
