@@ -36,6 +36,12 @@ public sealed class ValidationOptions
 
     /// <summary>How long an emailed random value works (BR allows 30 days; seed 003 says 24 hours).</summary>
     public TimeSpan EmailValueLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// The Public Suffix List file for registered-domain rate limits (Debian package "publicsuffix"). When it is
+    /// missing, the last two labels of a name are used and a warning is logged at start.
+    /// </summary>
+    public string PublicSuffixList { get; set; } = "/usr/share/publicsuffix/public_suffix_list.dat";
 }
 
 /// <summary>One remote network perspective (BR 3.2.2.9).</summary>
