@@ -134,14 +134,16 @@ public sealed class OrderDomainValidationTests(DcvOrdersServer server) : IClassF
     }
 
     /// <summary>RFC 8657 §4 for RA orders covered by a verified domain: CAA validationmethods is checked against the
-    /// method that verified the domain (dns-txt, label ca-dns-txt), not refused for want of a method.</summary>
+    /// method that verified the domain (dns-txt, label ca-dns-txt), when the domain is verified and when an order
+    /// relies on it, not refused for want of a method.</summary>
     [Fact]
     public async Task A_verified_domain_order_passes_CAA_validationmethods_listing_its_method_and_is_refused_with_caa_when_not_listed()
     {
         var (_, owner) = await TenantAsync();
         var domain = Unique("vm");
-        await VerifyDomainAsync(owner, domain);
+        // The domain's own verification checks CAA against the method just used (verified, not rejected).
         await server.Dns.AddAsync(domain, "CAA", $"0 issue \"{CaaIdentity}; validationmethods=http-01,ca-dns-txt\"");
+        await VerifyDomainAsync(owner, domain);
 
         var listed = await Json(await PlaceAsync(owner, new { productId = TlsProduct, csr = await CsrAsync(TestPaths.NewDirectory("dcv-vm"), "www." + domain) }), 201);
         Assert.Equal("fulfilled", listed.GetProperty("status").GetString());
