@@ -29,7 +29,8 @@ internal sealed class ValidationAuthority(
         var id = request.Identifier;
         if (id.IsWildcard && request.Method is ValidationMethod.Http01 or ValidationMethod.HttpFile or ValidationMethod.TlsAlpn01)
             return new MalformedInput($"a wildcard cannot be validated by {request.Method}; use a DNS or email method (RFC 8555 §7.1.3, BR 3.2.2.4.19/.20)");
-        if (id.Type == IdentifierType.Ip && request.Method is not (ValidationMethod.Http01 or ValidationMethod.HttpFile))
+        // RFC 8738 §7 / BR 3.2.2.5: an address is validated at the address (http-01, tls-alpn-01 §6, the file method), never through DNS or email.
+        if (id.Type == IdentifierType.Ip && request.Method is not (ValidationMethod.Http01 or ValidationMethod.HttpFile or ValidationMethod.TlsAlpn01))
             return new MalformedInput($"an IP address cannot be validated by {request.Method}");
         var started = time.GetUtcNow();
 

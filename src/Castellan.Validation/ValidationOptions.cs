@@ -36,6 +36,20 @@ public sealed class ValidationOptions
 
     /// <summary>How long an emailed random value works (BR allows 30 days; seed 003 says 24 hours).</summary>
     public TimeSpan EmailValueLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// The Public Suffix List file for registered-domain rate limits (Debian package "publicsuffix"). When it is
+    /// missing, the last two labels of a name are used and a warning is logged at start.
+    /// </summary>
+    public string PublicSuffixList { get; set; } = "/usr/share/publicsuffix/public_suffix_list.dat";
+
+    /// <summary>
+    /// BR 3.2.2.8 / ballot SC-085v2: CAA and DCV lookups are DNSSEC-validated. The configured resolvers must be
+    /// validating resolvers; the VA asks for DNSSEC data (DO bit) and a DNSSEC failure reaches it as SERVFAIL, which
+    /// refuses. When true, an answer without the resolver's Authenticated Data bit also refuses, so only names in
+    /// signed zones can be validated or pass CAA: for deployments whose every zone is signed (an internal namespace).
+    /// </summary>
+    public bool RequireAuthenticatedData { get; set; }
 }
 
 /// <summary>One remote network perspective (BR 3.2.2.9).</summary>

@@ -2,6 +2,7 @@ using Castellan.Validation.Contracts;
 using Castellan.Validation.Email;
 using Castellan.Validation.Http01;
 using Castellan.Validation.Perspectives;
+using Castellan.Validation.PublicSuffix;
 using Castellan.Validation.TlsAlpn01;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -35,6 +36,7 @@ public static class ValidationServiceCollectionExtensions
         services.AddSingleton<EmailValidation>();
         services.AddSingleton<IEmailValidation>(sp => sp.GetRequiredService<EmailValidation>());
         services.AddSingleton<IValidationAuthority, ValidationAuthority>();
+        services.TryAddSingleton<IRegisteredDomains, RegisteredDomains>();
         return services;
     }
 }

@@ -16,6 +16,7 @@ command -v dig >/dev/null || need+=(bind9-dnsutils)
 command -v certbot >/dev/null || need+=(certbot python3-certbot-dns-rfc2136)
 command -v lego >/dev/null || need+=(lego)
 command -v pebble >/dev/null || need+=(pebble)
+[ -e /usr/share/publicsuffix/public_suffix_list.dat ] || need+=(publicsuffix)   # registered-domain rate limits (Castellan:Validation:PublicSuffixList)
 command -v dotnet >/dev/null || { echo "the .NET 10 SDK is required" >&2; exit 1; }
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"

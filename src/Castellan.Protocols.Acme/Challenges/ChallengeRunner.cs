@@ -86,7 +86,7 @@ internal sealed class ChallengeRunner(IValidationAuthority va, IAcmeStore store,
             var p = AcmeProblems.ToProblem(result.Error);
             error = Error(p.Type, p.Detail, p.Status);
         }
-        return new AuthorizationOutcome(authz.Id, authz.OrderId, type, !result.IsError, now, error);
+        return new AuthorizationOutcome(authz.Id, authz.OrderId, type, !result.IsError, now, error) { EvidenceId = result.IsError ? null : result.Value.Id };
     }
 
     private static string Error(string type, string detail, int status) =>

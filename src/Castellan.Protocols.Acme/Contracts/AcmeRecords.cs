@@ -72,6 +72,9 @@ public sealed record AcmeOrder(
 /// (as Boulder does): they prove the same thing, and one token keeps the row small. Each type in
 /// <see cref="ChallengeTypes"/> is one challenge; at most one is attempted (<see cref="AttemptedChallenge"/>), and its
 /// outcome is the authorization's status. <see cref="ProcessingChallenge"/> is set while the VA works.
+/// <see cref="ValidatedBy"/> and <see cref="EvidenceId"/> are the method that proved control and the VA's record of it,
+/// whether the proof was the attempted challenge or an earlier validation reused at newOrder (then no challenge was
+/// attempted and the method may be one of the RA's): finalize checks CAA validationmethods against it (RFC 8657 §4).
 /// </summary>
 public sealed record AcmeAuthorization(
     string Id,
@@ -87,6 +90,8 @@ public sealed record AcmeAuthorization(
     public string? AttemptedChallenge { get; init; }
     public DateTimeOffset? ValidatedAt { get; init; }
     public string? Error { get; init; }
+    public ValidationMethod? ValidatedBy { get; init; }
+    public string? EvidenceId { get; init; }
 }
 
 /// <summary>
@@ -99,7 +104,11 @@ public sealed record EabCredential(string KeyId, string AccountId, string? Group
 }
 
 /// <summary>The result of a finished validation, written with the order it may make ready or invalid.</summary>
-public sealed record AuthorizationOutcome(string AuthorizationId, string OrderId, string Challenge, bool Valid, DateTimeOffset At, string? Error);
+public sealed record AuthorizationOutcome(string AuthorizationId, string OrderId, string Challenge, bool Valid, DateTimeOffset At, string? Error)
+{
+    /// <summary>The VA's validation record (passed or failed), when the VA stored one.</summary>
+    public string? EvidenceId { get; init; }
+}
 
 /// <summary>The result of a finalize: a certificate, or the problem that made the order invalid.</summary>
 public sealed record OrderOutcome(string OrderId, DateTimeOffset At, string? CertificateSerial, string? CertificateChain, string? CaId, string? RaOrderId, string? Error);

@@ -64,7 +64,9 @@ internal static class AcmeResponses
 
     public static Dictionary<string, object?> Challenge(AcmeUrls urls, string dir, AcmeAuthorization a, string type)
     {
-        var attempted = a.AttemptedChallenge == type;
+        // A reused authorization attempted no challenge; the challenge of the reused proof's method shows as valid (§7.1.4).
+        var attempted = a.AttemptedChallenge == type
+            || (a.AttemptedChallenge is null && a.ValidatedBy is { } by && ValidationMethodLabels.Of(by) == type);
         var status = a.ProcessingChallenge == type ? AcmeStatus.Processing
             : attempted ? (a.Status == AcmeStatus.Valid ? AcmeStatus.Valid : AcmeStatus.Invalid)
             : AcmeStatus.Pending;

@@ -57,7 +57,7 @@ internal static class AuthorizationEndpoints
                 {
                     authz = await validation is { } o
                         ? authz with { Status = o.Valid ? AcmeStatus.Valid : AcmeStatus.Invalid, ProcessingChallenge = null, AttemptedChallenge = o.Challenge,
-                            ValidatedAt = o.Valid ? o.At : null, Error = o.Error }
+                            ValidatedAt = o.Valid ? o.At : null, Error = o.Error, ValidatedBy = o.Valid ? ChallengeRunner.Method(o.Challenge) : null, EvidenceId = o.EvidenceId }
                         : await s.Store.GetAuthorizationAsync(id, http.RequestAborted) ?? authz;
                 }
             }

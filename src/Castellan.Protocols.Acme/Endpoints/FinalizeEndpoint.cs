@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Castellan.Protocols.Acme.Challenges;
 using Castellan.Protocols.Acme.Contracts;
 using Castellan.Protocols.Acme.Jws;
 using Castellan.Protocols.Acme.Messages;
@@ -43,13 +44,16 @@ internal static class FinalizeEndpoint
         // 3. CAA (RFC 8659) for every DNS name, just before issuance (BR 3.2.2.8).
         //    RFC 8657: the account URL and the challenge each name was validated by, for accounturi/validationmethods.
         var accountUri = s.Urls.Account(dir.Name, account.Id);
+        var requesters = new Dictionary<string, CaaRequester>(StringComparer.OrdinalIgnoreCase);
         var dnsNames = order.Identifiers.Where(i => i.Type == IdentifierType.Dns).ToList();
         AcmeAuthorization?[] authzs = dnsNames.Count == 0 ? [] : await Task.WhenAll(order.AuthorizationIds.Select(a => s.Store.GetAuthorizationAsync(a, ct)));
         foreach (var name in dnsNames)
         {
-            // A reused validation has no attempted challenge here: its method is unknown, so a validationmethods record refuses.
-            var method = authzs.FirstOrDefault(a => a is not null && a.Identifier == name)?.AttemptedChallenge;
-            var caa = await s.Va.CheckCaaAsync(name, new CaaRequester(accountUri, method), ct);
+            // The method that proved control: the attempted challenge, or the reused validation's (which may be an RA method).
+            var authz = authzs.FirstOrDefault(a => a is not null && a.Identifier == name);
+            var method = authz?.ValidatedBy ?? (authz?.AttemptedChallenge is { } type ? ChallengeRunner.Method(type) : null);
+            var requester = requesters[name.Value] = new CaaRequester(accountUri, method);
+            var caa = await s.Va.CheckCaaAsync(name, requester, ct);
             if (caa.IsError) return AcmeProblems.Result(caa.Error is ValidationFailed { Kind: ValidationFailureKind.Dns } lookup ? new CaaUnverifiable(name, lookup.Detail) : caa.Error);
             if (!caa.Value.Permitted) return AcmeProblems.Result(new CaaForbids(name, $"CAA records for {caa.Value.RelevantDomain ?? name.Value} forbid issuance"));
         }
@@ -68,7 +72,7 @@ internal static class FinalizeEndpoint
         var binding = account.RaAccountId is { } ra ? new ProtocolBinding(ra, account.RaGroupId, "acme:" + account.Id) : null;
         var issued = await s.Enrollment.EnrollAsync(new ProtocolEnrollmentRequest(
             account.ProductId ?? dirProfile.ProductId, csr.Value.Pem, order.Identifiers.Select(AcmeIdentifiers.San).ToList(), validity,
-            "acme:" + order.Id, "acme:" + account.Id, http.Connection.RemoteIpAddress?.ToString(), binding), CancellationToken.None);
+            "acme:" + order.Id, "acme:" + account.Id, http.Connection.RemoteIpAddress?.ToString(), binding) { CaaRequesters = requesters }, CancellationToken.None);
 
         // 7. Record the outcome: valid with the chain, or invalid with the problem.
         var now = s.Now;

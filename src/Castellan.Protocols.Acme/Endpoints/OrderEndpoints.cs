@@ -69,7 +69,8 @@ internal static class OrderEndpoints
             authzs.Add(new AcmeAuthorization(AcmeServices.NewId("az_"), orderId, account.Id, id, reuse ? AcmeStatus.Valid : AcmeStatus.Pending,
                 reuse ? reusable!.ReusableUntil : now + s.Options.AuthorizationLifetime, types, AcmeServices.NewToken())
             {
-                ValidatedAt = reuse ? reusable!.ValidatedAt : null,
+                // RFC 8657 §4: the reused proof's method is what CAA validationmethods is checked against at finalize.
+                ValidatedAt = reuse ? reusable!.ValidatedAt : null, ValidatedBy = reuse ? reusable!.Method : null, EvidenceId = reuse ? reusable!.Id : null,
             });
         }
         var expires = now + s.Options.OrderLifetime;

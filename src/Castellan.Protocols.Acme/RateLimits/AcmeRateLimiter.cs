@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Castellan.Protocols.Acme.Problems;
+using Castellan.Validation.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace Castellan.Protocols.Acme.RateLimits;
@@ -8,10 +9,10 @@ namespace Castellan.Protocols.Acme.RateLimits;
 /// Issue 4 item 7: new orders per account, certificates per registered domain, new accounts per source address.
 /// Fixed windows counted in memory on this node: cheap on the hot path, and with several nodes each node allows the
 /// limit (so a cluster of N allows up to N times it; a shared counter in PostgreSQL would cost a write per order).
-/// The registered domain is the last two labels (the last three under a two-letter country code with a short
-/// second level such as co.uk): an approximation of the Public Suffix List, which is not bundled.
+/// The registered domain comes from the Public Suffix List (<see cref="IRegisteredDomains"/>), both sections: a.example.co.uk
+/// and b.example.co.uk share a limit; x.github.io and y.github.io do not.
 /// </summary>
-internal sealed class AcmeRateLimiter(IOptions<AcmeOptions> options, TimeProvider clock)
+internal sealed class AcmeRateLimiter(IOptions<AcmeOptions> options, TimeProvider clock, IRegisteredDomains registered)
 {
     private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
 
@@ -24,21 +25,13 @@ internal sealed class AcmeRateLimiter(IOptions<AcmeOptions> options, TimeProvide
     {
         var limit = options.Value.RateLimits.CertificatesPerRegisteredDomain;
         if (limit.Limit <= 0) return null;
-        var domains = dnsNames.Select(RegisteredDomain).Distinct().ToList();
+        var domains = dnsNames.Select(registered.RegisteredDomain).Distinct(StringComparer.Ordinal).ToList();
         foreach (var d in domains)
         {
             if (Peek("cert:" + d, limit) is { } full) return new RateLimited($"too many certificates for {d} (limit {limit.Limit} per {limit.Window})", full);
         }
         foreach (var d in domains) Take("cert:" + d, limit, "certificates for " + d);
         return null;
-    }
-
-    public static string RegisteredDomain(string name)
-    {
-        var labels = name.TrimStart('*', '.').Split('.');
-        if (labels.Length <= 2) return string.Join('.', labels);
-        var take = labels[^1].Length == 2 && labels[^2].Length <= 3 && labels.Length >= 3 ? 3 : 2;
-        return string.Join('.', labels[^take..]);
     }
 
     private RateLimited? Take(string key, RateLimit limit, string what)

@@ -21,7 +21,14 @@ public sealed record ProtocolEnrollmentRequest(
     string Key,
     string Actor,
     string? Address,
-    ProtocolBinding? Binding);
+    ProtocolBinding? Binding)
+{
+    /// <summary>
+    /// Per DNS name (lower case), who asks and by which method the protocol proved it, for CAA's RFC 8657 parameters
+    /// when the product needs the RA's CAA check; names not listed are checked as an unknown requester.
+    /// </summary>
+    public IReadOnlyDictionary<string, Castellan.Validation.Contracts.CaaRequester>? CaaRequesters { get; init; }
+}
 
 /// <summary>What a protocol hands back to its client: the leaf and its chain up to (excluding nothing) the root.</summary>
 public sealed record ProtocolCertificate(string Serial, string CaId, DateTimeOffset NotBefore, DateTimeOffset NotAfter, byte[] Der, string ChainPem, string? OrderId);

@@ -112,7 +112,8 @@ public sealed class DomainService(
             return validated.Error;
         }
 
-        var caa = await va.CheckCaaAsync(identifier, ct);
+        // RFC 8657 §4: the method just used is what a validationmethods parameter must list.
+        var caa = await va.CheckCaaAsync(identifier, new CaaRequester(null, domain.Method), ct);
         var now = clock.GetUtcNow();
         Domain next;
         if (caa.IsError)

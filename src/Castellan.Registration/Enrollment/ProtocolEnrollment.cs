@@ -45,7 +45,8 @@ public sealed class ProtocolEnrollment(
 
         // The protocol proved the names (ACME authorizations); CAA is still checked right before signing for products
         // that need it (BR 3.2.2.8). A bound request is an RA order and gets the same check in OrderService.
-        if (await dcv.RequiredAsync(product, ct) && await dcv.CheckCaaAsync(ProtocolNames(r.Sans), ct) is { } caa) return caa;
+        if (await dcv.RequiredAsync(product, ct) && await dcv.CheckCaaAsync(ProtocolNames(r.Sans), n => r.CaaRequesters?.GetValueOrDefault(n.Value) ?? Castellan.Validation.Contracts.CaaRequester.Unknown, ct) is { } caa)
+            return caa;
 
         var issued = await issuer.FromCsrAsync(new IssuanceRequest
         {

@@ -47,7 +47,8 @@ public static class CaaPolicy
     /// <summary>
     /// RFC 8657 §3: with <c>accounturi</c>, only that ACME account (its URL, compared exactly) may have certificates
     /// issued; §4: with <c>validationmethods</c> (comma-separated labels), only a name validated by a listed method.
-    /// When the request has no account URL or no known method, a record with that parameter does not match.
+    /// Our methods' labels are <see cref="ValidationMethodLabels"/>. When the request has no account URL or no known
+    /// method, a record with that parameter does not match.
     /// Null when the record's parameters allow this request.
     /// </summary>
     public static string? ParametersMismatch(CaaIssueValue value, CaaRequester requester)
@@ -58,9 +59,11 @@ public static class CaaPolicy
                 : $"restricts issuance to the account {accountUri}, not {requester.AccountUri}";
         if (value.Parameters.TryGetValue("validationmethods", out var methods))
         {
+            // §4: labels are case-sensitive.
             var allowed = methods.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            if (requester.Method is null || !allowed.Contains(requester.Method, StringComparer.OrdinalIgnoreCase))
-                return $"allows only the validation methods {string.Join(", ", allowed)}, not {requester.Method ?? "an unknown method"}";
+            var label = requester.Method is { } m ? ValidationMethodLabels.Of(m) : null;
+            if (label is null || !allowed.Contains(label, StringComparer.Ordinal))
+                return $"allows only the validation methods {string.Join(", ", allowed)}, not {label ?? "an unknown method"}";
         }
         return null;
     }

@@ -11,14 +11,19 @@ namespace Castellan.Validation.Perspectives;
 /// The DNS of one perspective, through DnsClient. Answers distinguish "no such data" (NXDOMAIN or NODATA: an empty
 /// list) from "could not find out" (SERVFAIL, REFUSED, timeout: an error), because BR 3.2.2.8 treats a failed CAA
 /// lookup as a refusal, never as permission. No cache: each validation sees the zone as it is now.
+/// DNSSEC (RFC 8659 §4.1 via BR 3.2.2.8, SC-085v2): the resolvers are validating resolvers; every query sets the DO bit
+/// so the resolver validates and reports it (AD), and a bogus answer comes back as SERVFAIL, which refuses. With
+/// <c>RequireAuthenticatedData</c> an answer without AD refuses too.
 /// </summary>
 internal sealed class DnsLookup : IHostResolver
 {
     private readonly LookupClient _client;
     private readonly bool _system;
+    private readonly bool _requireAuthenticated;
 
-    public DnsLookup(IReadOnlyList<string> resolvers, TimeSpan timeout)
+    public DnsLookup(IReadOnlyList<string> resolvers, TimeSpan timeout, bool requireAuthenticatedData = false)
     {
+        _requireAuthenticated = requireAuthenticatedData;
         _system = resolvers.Count == 0;
         var options = _system ? new LookupClientOptions() : new LookupClientOptions(resolvers.Select(ParseEndpoint).ToArray());
         options.UseCache = false;
@@ -28,6 +33,7 @@ internal sealed class DnsLookup : IHostResolver
         options.ContinueOnDnsError = true;
         options.ContinueOnEmptyResponse = false;
         options.UseTcpFallback = true;
+        options.RequestDnsSecRecords = true;
         _client = new LookupClient(options);
     }
 
@@ -82,9 +88,15 @@ internal sealed class DnsLookup : IHostResolver
         {
             var response = await _client.QueryAsync(name, type, QueryClass.IN, ct);
             var code = response.Header.ResponseCode;
-            if (code == DnsHeaderResponseCode.NotExistentDomain) return Array.Empty<DnsResourceRecord>();
-            if (code != DnsHeaderResponseCode.NoError)
+            if (code == DnsHeaderResponseCode.ServerFailure)
+                return new ValidationFailed(id, ValidationFailureKind.Dns,
+                    $"DNS {type} lookup of {name} failed: SERVFAIL (the resolver could not answer or DNSSEC validation failed)");
+            if (code != DnsHeaderResponseCode.NoError && code != DnsHeaderResponseCode.NotExistentDomain)
                 return new ValidationFailed(id, ValidationFailureKind.Dns, $"DNS {type} lookup of {name} failed: {code}");
+            if (_requireAuthenticated && !response.Header.IsAuthenticData)
+                return new ValidationFailed(id, ValidationFailureKind.Dns,
+                    $"DNS {type} answer for {name} is not DNSSEC-authenticated (no AD bit) and Castellan:Validation:RequireAuthenticatedData is set");
+            if (code == DnsHeaderResponseCode.NotExistentDomain) return Array.Empty<DnsResourceRecord>();
             return response.Answers.ToList();
         }
         catch (DnsResponseException e)

@@ -13,9 +13,9 @@ internal sealed class PerspectiveSet
 {
     public PerspectiveSet(ValidationOptions o)
     {
-        Primary = new Perspective("primary", true, new DnsLookup(o.DnsResolvers, o.AttemptTimeout), null);
+        Primary = new Perspective("primary", true, new DnsLookup(o.DnsResolvers, o.AttemptTimeout, o.RequireAuthenticatedData), null);
         Remote = o.Perspectives.Select((p, i) => new Perspective(string.IsNullOrWhiteSpace(p.Name) ? $"remote-{i + 1}" : p.Name.Trim(), false,
-            new DnsLookup(p.DnsResolvers, o.AttemptTimeout), string.IsNullOrWhiteSpace(p.SourceAddress) ? null : IPAddress.Parse(p.SourceAddress))).ToList();
+            new DnsLookup(p.DnsResolvers, o.AttemptTimeout, o.RequireAuthenticatedData), string.IsNullOrWhiteSpace(p.SourceAddress) ? null : IPAddress.Parse(p.SourceAddress))).ToList();
         Quorum = o.Quorum;
     }
 

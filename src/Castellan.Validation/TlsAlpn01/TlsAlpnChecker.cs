@@ -17,7 +17,9 @@ namespace Castellan.Validation.TlsAlpn01;
 /// offering only ALPN "acme-tls/1" with SNI = NAME. The server must select acme-tls/1 and present a certificate whose
 /// subjectAltName holds exactly NAME as its one dNSName and whose critical id-pe-acmeIdentifier extension
 /// (1.3.6.1.5.5.7.1.31) is an OCTET STRING of SHA-256(key authorization). The certificate is not path-validated
-/// (§3: it is self-signed by design).
+/// (§3: it is self-signed by design). For an IP identifier (RFC 8738 §6) the connection goes to the address itself, the
+/// SNI is the address's reverse-DNS name (in-addr.arpa / ip6.arpa, since SNI cannot carry an address), and the
+/// subjectAltName must be exactly that iPAddress.
 /// </summary>
 internal sealed class TlsAlpnChecker(IOptions<ValidationOptions> options)
 {
@@ -28,13 +30,23 @@ internal sealed class TlsAlpnChecker(IOptions<ValidationOptions> options)
     {
         var o = options.Value;
         var id = request.Identifier;
-        if (id.Type != IdentifierType.Dns || id.IsWildcard)
-            return Fail(id, ValidationFailureKind.IncorrectResponse, "tls-alpn-01 validates non-wildcard DNS names only");
+        if (id.IsWildcard) return Fail(id, ValidationFailureKind.IncorrectResponse, "tls-alpn-01 cannot validate a wildcard (RFC 8737 §3)");
         var name = id.Value;
         IReadOnlyList<IPAddress> addresses;
-        try { addresses = await perspective.Dns.ResolveAsync(name, ct); }
-        catch (SocketException e) { return Fail(id, ValidationFailureKind.Dns, $"no address for {name}: {e.SocketErrorCode}"); }
-        if (addresses.Count == 0) return Fail(id, ValidationFailureKind.Dns, $"no address for {name}");
+        string sni;
+        if (id.Type == IdentifierType.Ip)
+        {
+            if (!IPAddress.TryParse(name, out var ip)) return Fail(id, ValidationFailureKind.IncorrectResponse, $"{name} is not an IP address");
+            addresses = [ip];
+            sni = ReverseName(ip);
+        }
+        else
+        {
+            try { addresses = await perspective.Dns.ResolveAsync(name, ct); }
+            catch (SocketException e) { return Fail(id, ValidationFailureKind.Dns, $"no address for {name}: {e.SocketErrorCode}"); }
+            if (addresses.Count == 0) return Fail(id, ValidationFailureKind.Dns, $"no address for {name}");
+            sni = name;
+        }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(o.AttemptTimeout);
@@ -47,7 +59,7 @@ internal sealed class TlsAlpnChecker(IOptions<ValidationOptions> options)
             await using var tls = new SslStream(new NetworkStream(socket, ownsSocket: false));
             await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
             {
-                TargetHost = name,
+                TargetHost = sni,
                 ApplicationProtocols = [AcmeTls1],
 #pragma warning disable CA5359 // RFC 8737 §3: the challenge certificate is self-signed by design and checked below
                 RemoteCertificateValidationCallback = (_, _, _, _) => true,
@@ -57,9 +69,11 @@ internal sealed class TlsAlpnChecker(IOptions<ValidationOptions> options)
                 return Fail(id, ValidationFailureKind.Tls, $"{endpoint} did not negotiate ALPN acme-tls/1");
             if (tls.RemoteCertificate is null) return Fail(id, ValidationFailureKind.Tls, $"{endpoint} presented no certificate");
             using var cert = new X509Certificate2(tls.RemoteCertificate);
-            var problem = CheckCertificate(cert, name, request.ExpectedValue);
+            var problem = CheckCertificate(cert, id, request.ExpectedValue);
             return problem is null
-                ? $"{name} at {endpoint} via {perspective.Dns.Describe} presented a valid acme-tls/1 certificate"
+                ? id.Type == IdentifierType.Ip
+                    ? $"{name} at {endpoint} (SNI {sni}) presented a valid acme-tls/1 certificate"
+                    : $"{name} at {endpoint} via {perspective.Dns.Describe} presented a valid acme-tls/1 certificate"
                 : Fail(id, ValidationFailureKind.Tls, $"{endpoint}: {problem}");
         }
         catch (SocketException e) { return Fail(id, ValidationFailureKind.Connection, $"could not connect to {endpoint}: {e.SocketErrorCode}"); }
@@ -69,7 +83,7 @@ internal sealed class TlsAlpnChecker(IOptions<ValidationOptions> options)
     }
 
     /// <summary>RFC 8737 §3 checks on the presented certificate; null when it is acceptable, else what is wrong.</summary>
-    internal static string? CheckCertificate(X509Certificate2 cert, string name, string keyAuthorization)
+    internal static string? CheckCertificate(X509Certificate2 cert, Identifier id, string keyAuthorization)
     {
         var acme = cert.Extensions.FirstOrDefault(e => e.Oid?.Value == AcmeIdentifierOid);
         if (acme is null) return "the certificate has no id-pe-acmeIdentifier extension";
@@ -88,9 +102,35 @@ internal sealed class TlsAlpnChecker(IOptions<ValidationOptions> options)
         if (san is null) return "the certificate has no subjectAltName";
         var dnsNames = san.EnumerateDnsNames().ToList();
         var ips = san.EnumerateIPAddresses().ToList();
-        if (dnsNames.Count != 1 || ips.Count != 0 || !string.Equals(dnsNames[0], name, StringComparison.OrdinalIgnoreCase))
-            return $"the subjectAltName must be exactly dNSName {name}";
+        if (id.Type == IdentifierType.Ip)
+        {
+            // RFC 8738 §6: the iPAddress, compared as an address (so ::1 and 0:0::1 are one), and nothing else.
+            if (dnsNames.Count != 0 || ips.Count != 1 || !IPAddress.TryParse(id.Value, out var wanted) || !ips[0].Equals(wanted))
+                return $"the subjectAltName must be exactly iPAddress {id.Value}";
+            return null;
+        }
+        if (dnsNames.Count != 1 || ips.Count != 0 || !string.Equals(dnsNames[0], id.Value, StringComparison.OrdinalIgnoreCase))
+            return $"the subjectAltName must be exactly dNSName {id.Value}";
         return null;
+    }
+
+    /// <summary>
+    /// RFC 8738 §6 / RFC 1035 §3.5 / RFC 3596 §2.5: the reverse-DNS name of an address, used as the TLS SNI: IPv4 octets
+    /// reversed under in-addr.arpa, IPv6 nibbles reversed under ip6.arpa. An IPv4-mapped IPv6 address is its IPv4 form.
+    /// </summary>
+    public static string ReverseName(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        var bytes = address.GetAddressBytes();
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+            return string.Join('.', bytes.Reverse().Select(b => b.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ".in-addr.arpa";
+        var nibbles = new StringBuilder(64 + 9);
+        for (var i = bytes.Length - 1; i >= 0; i--)
+        {
+            nibbles.Append("0123456789abcdef"[bytes[i] & 0xF]).Append('.');
+            nibbles.Append("0123456789abcdef"[bytes[i] >> 4]).Append('.');
+        }
+        return nibbles.Append("ip6.arpa").ToString();
     }
 
     private static ValidationFailed Fail(Identifier id, ValidationFailureKind kind, string detail) => new(id, kind, detail);

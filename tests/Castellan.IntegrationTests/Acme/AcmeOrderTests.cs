@@ -81,6 +81,40 @@ public sealed class AcmeOrderTests(AcmeServer server) : IClassFixture<AcmeServer
         Console.WriteLine($"ACME full order (ready->finalize->download) took {sw.ElapsedMilliseconds} ms");
     }
 
+    /// <summary>
+    /// RFC 8738 §6 through the ACME server: an ip identifier is offered tls-alpn-01 (and never dns-01); the client's TLS
+    /// server on loopback (.NET SslStream with ALPN acme-tls/1, an iPAddress certificate: lego 4.9 sends addresses as
+    /// dns identifiers, so it cannot do this) is reached with the in-addr.arpa SNI; the certificate names the address.
+    /// </summary>
+    [Fact]
+    public async Task An_IP_identifier_is_validated_by_tls_alpn01_with_the_reverse_DNS_SNI_and_issued()
+    {
+        using var c = await server.ClientAsync();
+        var created = await c.PostAsync(c.Url("newOrder"), new { identifiers = new[] { new { type = "ip", value = "127.0.0.1" } } });
+        Assert.True(created.Status == 201, created.ToString());
+        var authz = (await c.PostAsync(created.Json.GetProperty("authorizations")[0].GetString()!, null)).Json;
+        var types = authz.GetProperty("challenges").EnumerateArray().Select(ch => ch.GetProperty("type").GetString()).ToList();
+        Assert.Equal(["http-01", "tls-alpn-01"], types.Order(StringComparer.Ordinal));
+        var challenge = authz.GetProperty("challenges").EnumerateArray().First(ch => ch.GetProperty("type").GetString() == "tls-alpn-01");
+        var token = challenge.GetProperty("token").GetString()!;
+
+        await using var responder = Castellan.IntegrationTests.Validation.TlsAlpnResponder.Start("127.0.0.1", token + "." + c.Key.Thumbprint, port: server.TlsAlpnPort);
+        var started = await c.PostAsync(challenge.GetProperty("url").GetString()!, new { });
+        Assert.True(started.Status == 200, started.ToString());
+        var ready = await AcmeServer.PollAsync(c, created.Location!, "ready");
+        Assert.Contains("1.0.0.127.in-addr.arpa", responder.ServerNames);
+        var validated = (await c.PostAsync(challenge.GetProperty("url").GetString()!, null)).Json;
+        Assert.Equal("valid", validated.GetProperty("status").GetString());
+
+        var (csr, _) = Csrs.New("ip:127.0.0.1");
+        var finalized = await c.PostAsync(ready.GetProperty("finalize").GetString()!, new { csr = AcmeTestClient.B64(csr) });
+        Assert.True(finalized.Status == 200, finalized.ToString());
+        var chain = await c.PostAsync(finalized.Json.GetProperty("certificate").GetString()!, null);
+        using var leaf = X509Certificate2.CreateFromPem(Tools.SplitPem(chain.Body)[0]);
+        var san = leaf.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
+        Assert.Equal([System.Net.IPAddress.Loopback], san.EnumerateIPAddresses());
+    }
+
     [Fact]
     public async Task Revocation_signed_by_the_certificate_key_is_accepted_and_by_a_stranger_refused()
     {

@@ -14,6 +14,9 @@ public class AcmeServer : RegistrationServer, IAsyncLifetime
     public const int OrdersPerAccount = 4;
 
     public int ChallengePort { get; } = FreePort.Next();
+
+    /// <summary>The VA's tls-alpn-01 port; a test starts its own responder there.</summary>
+    public int TlsAlpnPort { get; } = FreePort.Next();
     public Http01Responder Responder { get; private set; } = null!;
 
     public string DefaultDirectory => BaseUrl + "/acme/directory";
@@ -36,6 +39,7 @@ public class AcmeServer : RegistrationServer, IAsyncLifetime
         "--Castellan:Acme:RateLimits:NewAccountsPerAddress:Limit", "0",
         "--Castellan:Acme:RateLimits:CertificatesPerRegisteredDomain:Limit", "0",
         "--Castellan:Validation:HttpChallengePort", ChallengePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--Castellan:Validation:TlsAlpnChallengePort", TlsAlpnPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
     ];
 
     public new async Task InitializeAsync()

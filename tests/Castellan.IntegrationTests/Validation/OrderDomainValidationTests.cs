@@ -133,6 +133,32 @@ public sealed class OrderDomainValidationTests(DcvOrdersServer server) : IClassF
         Assert.Equal("pending", waiting.GetProperty("status").GetString());
     }
 
+    /// <summary>RFC 8657 §4 for RA orders covered by a verified domain: CAA validationmethods is checked against the
+    /// method that verified the domain (dns-txt, label ca-dns-txt), when the domain is verified and when an order
+    /// relies on it, not refused for want of a method.</summary>
+    [Fact]
+    public async Task A_verified_domain_order_passes_CAA_validationmethods_listing_its_method_and_is_refused_with_caa_when_not_listed()
+    {
+        var (_, owner) = await TenantAsync();
+        var domain = Unique("vm");
+        // The domain's own verification checks CAA against the method just used (verified, not rejected).
+        await server.Dns.AddAsync(domain, "CAA", $"0 issue \"{CaaIdentity}; validationmethods=http-01,ca-dns-txt\"");
+        await VerifyDomainAsync(owner, domain);
+
+        var listed = await Json(await PlaceAsync(owner, new { productId = TlsProduct, csr = await CsrAsync(TestPaths.NewDirectory("dcv-vm"), "www." + domain) }), 201);
+        Assert.Equal("fulfilled", listed.GetProperty("status").GetString());
+
+        await server.Dns.DeleteAsync(domain, "CAA");
+        await server.Dns.AddAsync(domain, "CAA", $"0 issue \"{CaaIdentity}; validationmethods=http-01,dns-01\"");
+        var placed = await Json(await PlaceAsync(owner, new { productId = TlsProduct, csr = await CsrAsync(TestPaths.NewDirectory("dcv-vm2"), "api." + domain) }), 201);
+        var id = placed.GetProperty("id").GetString()!;
+        Assert.Equal(("accepted", JsonValueKind.Null), (placed.GetProperty("status").GetString(), placed.GetProperty("certificateSerial").ValueKind));
+        var reason = (await Json(await owner.GetAsync($"/api/v1/orders/{id}"), 200)).GetProperty("statusReason").GetString();
+        Assert.Contains("not ca-dns-txt", reason);
+        var audit = await (await server.Client.GetAsync($"/api/v1/audit?action=order.caa-refused&target=order:{id}")).Content.ReadAsStringAsync();
+        Assert.Contains("validationmethods", audit);
+    }
+
     [Fact]
     public async Task A_CAA_record_naming_another_CA_stops_issuance_with_the_caa_detail_and_the_order_stays_unfulfilled_and_refundable()
     {

@@ -66,12 +66,17 @@ public sealed class TlsAlpnResponder : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    public static TlsAlpnResponder Start(string name, string keyAuthorization, bool offerAcmeTls = true)
+    /// <summary>The SNI of each handshake, as the client sent it.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> ServerNames { get; } = new();
+
+    public static TlsAlpnResponder Start(string name, string keyAuthorization, bool offerAcmeTls = true, int port = 0)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=acme-tls", key, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName(name);
+        // RFC 8738 §6: an IP identifier's certificate carries the iPAddress.
+        if (IPAddress.TryParse(name, out var ip)) san.AddIpAddress(ip);
+        else san.AddDnsName(name);
         request.CertificateExtensions.Add(san.Build());
         var digest = SHA256.HashData(Encoding.ASCII.GetBytes(keyAuthorization));
         var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
@@ -79,7 +84,7 @@ public sealed class TlsAlpnResponder : IAsyncDisposable
         request.CertificateExtensions.Add(new X509Extension("1.3.6.1.5.5.7.1.31", writer.Encode(), critical: true));
         using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
         var certificate = X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), null);
-        var listener = new TcpListener(IPAddress.Loopback, 0);
+        var listener = new TcpListener(IPAddress.Loopback, port);
         listener.Start();
         return new TlsAlpnResponder(listener, certificate, offerAcmeTls);
     }
@@ -103,6 +108,7 @@ public sealed class TlsAlpnResponder : IAsyncDisposable
                             ServerCertificate = _certificate,
                             ApplicationProtocols = [_offerAcmeTls ? new SslApplicationProtocol("acme-tls/1") : SslApplicationProtocol.Http11],
                         });
+                        ServerNames.Enqueue(tls.TargetHostName);
                         await tls.ShutdownAsync();
                     }
                     catch (Exception) { } // the validator may hang up after the handshake

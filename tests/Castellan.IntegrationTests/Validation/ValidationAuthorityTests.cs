@@ -151,6 +151,29 @@ public sealed class ValidationAuthorityTests(ValidationPeers peers) : IClassFixt
         }
     }
 
+    /// <summary>RFC 8738 §6 over a real TLS handshake on loopback: SNI is the reverse-DNS name, the SAN the iPAddress.</summary>
+    [Fact]
+    public async Task TlsAlpn01_for_an_IP_address_sends_the_in_addr_arpa_SNI_and_needs_the_iPAddress_SAN()
+    {
+        const string keyAuth = "tok.thumbprint";
+        var ip = new Identifier(IdentifierType.Ip, "127.0.0.1");
+        await using (var good = TlsAlpnResponder.Start("127.0.0.1", keyAuth))
+        await using (var h = await StartAsync(peers.Settings(tlsPort: good.Port)))
+        {
+            var ok = await h.Va.ValidateAsync(new ValidationRequest(ip, ValidationMethod.TlsAlpn01, "tok", keyAuth, "acct_1"), default);
+            Assert.False(ok.IsError, ok.Error?.Detail);
+            Assert.Equal(ValidationMethod.TlsAlpn01, ok.Value.Method);
+            Assert.Contains("1.0.0.127.in-addr.arpa", good.ServerNames);
+            Assert.DoesNotContain("127.0.0.1", good.ServerNames);
+        }
+        await using (var byName = TlsAlpnResponder.Start("1.0.0.127.in-addr.arpa", keyAuth))
+        await using (var h = await StartAsync(peers.Settings(tlsPort: byName.Port)))
+        {
+            var bad = await h.Va.ValidateAsync(new ValidationRequest(ip, ValidationMethod.TlsAlpn01, "tok", keyAuth, "acct_1"), default);
+            Assert.Contains("iPAddress 127.0.0.1", bad.Error!.Detail);
+        }
+    }
+
     [Fact]
     public async Task Caa_allows_our_issuer_forbids_another_climbs_to_the_parent_uses_issuewild_and_refuses_critical_unknown_tags()
     {

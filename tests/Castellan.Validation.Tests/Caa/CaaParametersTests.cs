@@ -8,7 +8,7 @@ public sealed class CaaParametersTests
 {
     private static readonly string[] Us = ["ca.castellan.test"];
     private const string Account = "https://ca.castellan.test/acme/default/acct/ac_1";
-    private static readonly CaaRequester ByHttp = new(Account, "http-01");
+    private static readonly CaaRequester ByHttp = new(Account, ValidationMethod.Http01);
 
     private static CaaVerdict Decide(CaaRequester requester, bool wildcard, params CaaProperty[] rrset) =>
         CaaPolicy.Decide(rrset, wildcard, Us, "example.com", requester);
@@ -65,11 +65,36 @@ public sealed class CaaParametersTests
     {
         var rrset = new[] { Issue("ca.castellan.test"), new CaaProperty(0, "issuewild", "ca.castellan.test; validationmethods=dns-01") };
         Assert.False(Decide(ByHttp, true, rrset).Permitted);
-        Assert.True(Decide(new CaaRequester(Account, "dns-01"), true, rrset).Permitted);
+        Assert.True(Decide(new CaaRequester(Account, ValidationMethod.Dns01), true, rrset).Permitted);
         Assert.True(Decide(ByHttp, false, rrset).Permitted);
     }
 
     [Fact]
     public void Decide_parameters_of_records_naming_other_cas_are_irrelevant() =>
         Assert.False(Decide(ByHttp, false, Issue("other.example; accounturi=" + Account)).Permitted);
+
+    [Theory]
+    [InlineData(ValidationMethod.DnsTxt, "ca-dns-txt", true)]
+    [InlineData(ValidationMethod.DnsTxt, "dns-01", false)]
+    [InlineData(ValidationMethod.HttpFile, "ca-http-file,ca-dns-txt", true)]
+    [InlineData(ValidationMethod.HttpFile, "http-01", false)]
+    [InlineData(ValidationMethod.ConstructedEmail, "ca-constructed-email", true)]
+    [InlineData(ValidationMethod.CaaContactEmail, "ca-constructed-email", false)]
+    [InlineData(ValidationMethod.CaaContactEmail, "ca-caa-contact-email", true)]
+    [InlineData(ValidationMethod.TxtContactEmail, "dns-01, ca-txt-contact-email", true)]
+    [InlineData(ValidationMethod.TlsAlpn01, "tls-alpn-01", true)]
+    [InlineData(ValidationMethod.Dns01, "DNS-01", false)]
+    public void Decide_matches_the_label_of_the_method_that_proved_control(ValidationMethod method, string listed, bool permitted) =>
+        Assert.Equal(permitted, Decide(new CaaRequester(null, method), false, Issue($"ca.castellan.test; validationmethods={listed}")).Permitted);
+
+    [Fact]
+    public void Labels_are_distinct_ACME_names_or_ca_prefixed_and_parse_back()
+    {
+        var methods = Enum.GetValues<ValidationMethod>();
+        var labels = methods.Select(ValidationMethodLabels.Of).ToList();
+        Assert.Equal(methods.Length, labels.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(labels, l => Assert.True(l is "http-01" or "dns-01" or "tls-alpn-01" || l.StartsWith("ca-", StringComparison.Ordinal), l));
+        Assert.All(methods, m => Assert.Equal(m, ValidationMethodLabels.Parse(ValidationMethodLabels.Of(m))));
+        Assert.Null(ValidationMethodLabels.Parse("dns-account-01"));
+    }
 }

@@ -133,19 +133,24 @@ public sealed class OrderDomainValidation(
 
     /// <summary>
     /// BR 3.2.2.8 / RFC 8659, right before signing: every DNS name of an order whose product needs DCV is checked for
-    /// CAA through the validation authority (all perspectives). The first refusal is returned.
+    /// CAA through the validation authority (all perspectives). The first refusal is returned. RFC 8657 §4: each name's
+    /// CAA validationmethods is checked against the method its valid row holds: the challenge it passed, or the method of
+    /// the reused validation or verified domain that covered it.
     /// </summary>
     public async Task<CastellanError?> CheckCaaAsync(Order order, Product product, CancellationToken ct)
     {
         if (!await RequiredAsync(product, ct)) return null;
-        return await CheckCaaAsync(Names(order), ct);
+        var proved = (await store.ListAsync(order.Id, ct)).Where(r => r.Status == OrderValidationStatus.Valid)
+            .ToDictionary(r => r.Name, r => r.Method, StringComparer.OrdinalIgnoreCase);
+        return await CheckCaaAsync(Names(order), n => new CaaRequester(null, proved.TryGetValue(n.Value, out var m) ? m : null), ct);
     }
 
-    public async Task<CastellanError?> CheckCaaAsync(IEnumerable<Identifier> names, CancellationToken ct)
+    /// <summary>The CAA check for names whose proof the caller knows (<paramref name="requester"/> per name).</summary>
+    public async Task<CastellanError?> CheckCaaAsync(IEnumerable<Identifier> names, Func<Identifier, CaaRequester> requester, CancellationToken ct)
     {
         foreach (var name in names.Where(n => n.Type == IdentifierType.Dns))
         {
-            var caa = await va.CheckCaaAsync(name, ct);
+            var caa = await va.CheckCaaAsync(name, requester(name), ct);
             if (caa.IsError) return caa.Error;
             if (!caa.Value.Permitted) return new CaaForbids(name, $"CAA records for {caa.Value.RelevantDomain ?? name.Value} forbid issuance");
         }

@@ -59,6 +59,12 @@ public sealed class AcmeAuthorizationRow
     public string? AttemptedChallenge { get; set; }
     public long? ValidatedAt { get; set; }
     public string? Error { get; set; }
+
+    /// <summary>The RFC 8657 label of the method that proved control (the challenge, or a reused validation's method).</summary>
+    public string? ValidatedBy { get; set; }
+
+    /// <summary>The validation record relied on (validation_records.Id).</summary>
+    public string? EvidenceId { get; set; }
 }
 
 /// <summary>acme_eab_credentials: the HMAC key only encrypted (AES-GCM, key id as associated data).</summary>
@@ -141,6 +147,8 @@ internal sealed class AcmeAuthorizationRowConfiguration : IEntityTypeConfigurati
         e.Property(x => x.Token).HasMaxLength(64);
         e.Property(x => x.ProcessingChallenge).HasMaxLength(20);
         e.Property(x => x.AttemptedChallenge).HasMaxLength(20);
+        e.Property(x => x.ValidatedBy).HasMaxLength(40);
+        e.Property(x => x.EvidenceId).HasMaxLength(40);
         // The order's "are all authorizations valid?" check reads by order.
         e.HasIndex(x => new { x.OrderId, x.Status });
         e.HasIndex(x => new { x.Status, x.Expires });

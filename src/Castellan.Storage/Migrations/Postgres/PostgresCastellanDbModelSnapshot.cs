@@ -162,6 +162,10 @@ namespace Castellan.Storage.Migrations.Postgres
                     b.Property<string>("Error")
                         .HasColumnType("text");
 
+                    b.Property<string>("EvidenceId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<long>("Expires")
                         .HasColumnType("bigint");
 
@@ -196,6 +200,10 @@ namespace Castellan.Storage.Migrations.Postgres
 
                     b.Property<long?>("ValidatedAt")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("ValidatedBy")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
                     b.HasKey("Id");
 

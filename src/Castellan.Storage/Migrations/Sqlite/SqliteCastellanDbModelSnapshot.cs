@@ -157,6 +157,10 @@ namespace Castellan.Storage.Migrations.Sqlite
                     b.Property<string>("Error")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EvidenceId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Expires")
                         .HasColumnType("INTEGER");
 
@@ -191,6 +195,10 @@ namespace Castellan.Storage.Migrations.Sqlite
 
                     b.Property<long?>("ValidatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ValidatedBy")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 

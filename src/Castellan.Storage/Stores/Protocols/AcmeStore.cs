@@ -99,6 +99,7 @@ internal sealed class AcmeStore(IDbContextFactory<CastellanDb> factory, GroupCom
                 Id = a.Id, OrderId = a.OrderId, AccountId = a.AccountId, IdentifierType = a.Identifier.Type == IdentifierType.Ip ? "ip" : "dns",
                 IdentifierValue = a.Identifier.Value, Status = a.Status, Expires = Time.Ms(a.Expires), ChallengeTypes = string.Join(' ', a.ChallengeTypes),
                 Token = a.Token, ValidatedAt = a.ValidatedAt is { } v ? Time.Ms(v) : null,
+                ValidatedBy = a.ValidatedBy is { } m ? ValidationMethodLabels.Of(m) : null, EvidenceId = a.EvidenceId,
             });
         }
         return true;
@@ -143,8 +144,10 @@ internal sealed class AcmeStore(IDbContextFactory<CastellanDb> factory, GroupCom
         var at = Time.Ms(o.At);
         var moved = await WriterSql.ExecuteAsync(db, "UPDATE {AcmeAuthorizationRow} SET {AcmeAuthorizationRow.Status} = @p0, " +
             "{AcmeAuthorizationRow.ProcessingChallenge} = NULL, {AcmeAuthorizationRow.AttemptedChallenge} = @p1, {AcmeAuthorizationRow.ValidatedAt} = @p2, " +
-            "{AcmeAuthorizationRow.Error} = @p3 WHERE {AcmeAuthorizationRow.Id} = @p4 AND {AcmeAuthorizationRow.Status} = @p5",
-            o.Valid ? AcmeStatus.Valid : AcmeStatus.Invalid, o.Challenge, o.Valid ? at : null, o.Error, o.AuthorizationId, AcmeStatus.Pending) == 1;
+            "{AcmeAuthorizationRow.Error} = @p3, {AcmeAuthorizationRow.ValidatedBy} = @p6, {AcmeAuthorizationRow.EvidenceId} = @p7 " +
+            "WHERE {AcmeAuthorizationRow.Id} = @p4 AND {AcmeAuthorizationRow.Status} = @p5",
+            o.Valid ? AcmeStatus.Valid : AcmeStatus.Invalid, o.Challenge, o.Valid ? at : null, o.Error, o.AuthorizationId, AcmeStatus.Pending,
+            o.Valid ? o.Challenge : null, o.EvidenceId) == 1;
         if (!moved) return false;
         if (o.Valid)
         {
@@ -313,5 +316,6 @@ internal sealed class AcmeStore(IDbContextFactory<CastellanDb> factory, GroupCom
             Time.At(r.Expires), r.ChallengeTypes.Split(' ', StringSplitOptions.RemoveEmptyEntries), r.Token)
         {
             ProcessingChallenge = r.ProcessingChallenge, AttemptedChallenge = r.AttemptedChallenge, ValidatedAt = Time.At(r.ValidatedAt), Error = r.Error,
+            ValidatedBy = ValidationMethodLabels.Parse(r.ValidatedBy), EvidenceId = r.EvidenceId,
         };
 }

@@ -133,6 +133,33 @@ public static class RealClientScenarios
         await AssertIssuedAsync(target, await new Lego(target.Endpoint).RunAsync(allowed, AcmeChallenge.Http01, eab), allowed);
     }
 
+    /// <summary>RFC 8657 §4 on a reused authorization: lego's renewal finds the http-01 authorization still valid and skips
+    /// the challenge; CAA validationmethods is checked against the reused proof's method (http-01), so a record listing
+    /// http-01 allows the renewal and one listing only dns-01 refuses it with caa.</summary>
+    public static async Task Caa_validationmethods_is_checked_against_the_method_of_a_reused_authorization(AcmeTarget target)
+    {
+        var eab = target.RequiresEab ? await target.NewEabAsync() : null;
+        var lego = new Lego(target.Endpoint);
+        var name = AcmeTarget.NewName("rv");
+        // A name with its own records no longer matches the zone's wildcard A record, so it gets one of its own.
+        await target.Dns.AddAsync(name, "A", "127.0.0.1");
+        await target.Dns.AddAsync(name, "CAA", $"0 issue \"{CastellanAcmeApi.CaaIdentity}; validationmethods=dns-01,http-01\"");
+        string[] names = [name];
+        await AssertIssuedAsync(target, await lego.RunAsync(names, AcmeChallenge.Http01, eab), names);
+
+        var renewed = await lego.RenewAsync(names, AcmeChallenge.Http01, eab);
+        await AssertIssuedAsync(target, renewed, names);
+        Assert.Contains("already valid", renewed.Output);
+
+        await target.Dns.DeleteAsync(name, "CAA");
+        await target.Dns.AddAsync(name, "CAA", $"0 issue \"{CastellanAcmeApi.CaaIdentity}; validationmethods=dns-01\"");
+        var refused = await lego.RenewAsync(names, AcmeChallenge.Http01, eab);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("already valid", refused.Output);
+        Assert.Contains("urn:ietf:params:acme:error:caa", refused.Output);
+        Assert.Contains("not http-01", refused.Output);
+    }
+
     private static async Task AssertIssuedAsync(AcmeTarget target, AcmeClientRun run, params string[] names)
     {
         Assert.True(run.Succeeded, $"wanted a certificate from {target.Name}, the client exited {run.ExitCode}:\n{run.Output}");

@@ -38,6 +38,10 @@ public sealed class CastellanRealClientTests(CastellanAcmeTarget target) : IClas
         RealClientScenarios.Caa_naming_another_ca_blocks_issuance_and_a_matching_one_allows_it(target);
 
     [Fact]
+    public Task Caa_validationmethods_is_checked_against_the_method_of_a_reused_authorization() =>
+        RealClientScenarios.Caa_validationmethods_is_checked_against_the_method_of_a_reused_authorization(target);
+
+    [Fact]
     public Task Caa_parameters_restrict_the_method_and_the_account() =>
         RealClientScenarios.Caa_parameters_restrict_the_method_and_the_account(target);
 }
