@@ -23,6 +23,12 @@ public sealed class AuthorityOptions
     /// <summary>RFC 5019 2.2.4: pre-signed responses valid for this long; refreshed at half-life.</summary>
     public TimeSpan OcspResponseValidity { get; set; } = TimeSpan.FromDays(4);
 
+    /// <summary>Whether a new certificate's OCSP response is signed as soon as it is issued. Off by default: it is
+    /// signed on its first request (and cached, so later requests get the same bytes) or by the next cache refresh,
+    /// whichever comes first, which keeps a second ECDSA signature and its response building off the issuance path.
+    /// Revocations and releases are always re-signed at once.</summary>
+    public bool OcspPresignAtIssuance { get; set; }
+
     public int OcspResponderValidityDays { get; set; } = 30;
 
     /// <summary>Small backdating of notBefore tolerates relying parties whose clocks run slightly behind.</summary>

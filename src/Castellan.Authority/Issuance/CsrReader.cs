@@ -56,8 +56,11 @@ public static class CsrReader
         {
             // The default load options verify the PKCS#10 signature; the unsafe flag only exposes the requested
             // extensions so we can read requested SANs. Nothing from them is copied into a certificate unchecked.
-            request = CertificateRequest.LoadSigningRequest(der, HashAlgorithmName.SHA256,
-                CertificateRequestLoadOptions.UnsafeLoadCertificateExtensions);
+            // An ECDSA request on a NIST curve whose signature libcrypto already verified (without .NET's redundant
+            // key check, see EcCsrSignature) is only parsed; everything else, and every failure, is verified by .NET.
+            var options = CertificateRequestLoadOptions.UnsafeLoadCertificateExtensions;
+            if (EcCsrSignature.Verified(der)) options |= CertificateRequestLoadOptions.SkipSignatureValidation;
+            request = CertificateRequest.LoadSigningRequest(der, HashAlgorithmName.SHA256, options);
         }
         catch (CryptographicException e)
         {

@@ -7,8 +7,9 @@ using Microsoft.Extensions.Options;
 namespace Castellan.Authority.Ocsp;
 
 /// <summary>
-/// Keeps the OCSP cache full: signs a response as soon as a certificate is issued or changes status, warms the cache
-/// for every live certificate at start, and re-signs responses at half their validity (RFC 5019 2.2.4).
+/// Keeps the OCSP cache full: re-signs a response as soon as a certificate changes status (and, with
+/// <see cref="AuthorityOptions.OcspPresignAtIssuance"/>, when it is issued), warms the cache for every live certificate
+/// at start and at each refresh, and re-signs responses at half their validity (RFC 5019 2.2.4).
 /// </summary>
 public sealed class OcspPresigningService(CertificateEvents events, OcspResponder responder, ICertificateStore certificates,
     CaDirectory cas, OcspResponseCache cache, IOptions<AuthorityOptions> options, TimeProvider clock, ILogger<OcspPresigningService> log) : BackgroundService
@@ -24,6 +25,8 @@ public sealed class OcspPresigningService(CertificateEvents events, OcspResponde
                 // (e.g. SHA-256) that pre-signing below does not replace.
                 cache.RemoveSerial(change.Serial.Hex);
                 // Issuance hands over the row it committed; a revocation or release is read back for its new status.
+                // A new certificate is signed on its first request or at the next refresh unless asked for here.
+                if (change.Committed is not null && !options.Value.OcspPresignAtIssuance) continue;
                 var cert = change.Committed ?? await certificates.GetAsync(change.Serial, stoppingToken);
                 if (cert is not null) await responder.PresignAsync(cert, stoppingToken);
             }
