@@ -38,7 +38,8 @@ internal sealed class AcmeStore(IDbContextFactory<CastellanDb> factory, GroupCom
             EF.CompileAsyncQuery((CastellanDb db, string id, CancellationToken ct) => db.Set<AcmeAuthorizationRow>().AsNoTracking().FirstOrDefault(x => x.Id == id));
     }
 
-    public Task<bool> AddAccountAsync(AcmeAccount a, CancellationToken ct) => writes.RunAsync(db => InsertAsync(db, new AcmeAccountRow
+    // A second account for the same key (a racing newAccount) is refused by the unique key index and fails alone.
+    public Task<bool> AddAccountAsync(AcmeAccount a, CancellationToken ct) => writes.RunAsync(db => WriterSql.InsertIfAbsentAsync(db, new AcmeAccountRow
     {
         Id = a.Id, Directory = a.Directory, KeyThumbprint = a.KeyThumbprint, Jwk = a.Jwk, Status = a.Status, Contact = Json(a.Contact),
         TermsOfServiceAgreed = a.TermsOfServiceAgreed, RaAccountId = a.RaAccountId, RaGroupId = a.RaGroupId, ProductId = a.ProductId,
@@ -231,9 +232,10 @@ internal sealed class AcmeStore(IDbContextFactory<CastellanDb> factory, GroupCom
     }
 
     // One row per redeemed nonce, written in the group commit's next batch: a replay (here or on another node) hits
-    // the primary key and fails only its own write.
+    // the primary key and fails only its own write. Plain SQL: this runs for every signed request, and EF's
+    // SaveChanges with its savepoint cost several times the statement (5.7 % of the server's CPU in the bench).
     public Task<bool> UseNonceAsync(string nonce, DateTimeOffset expires, CancellationToken ct) =>
-        writes.RunAsync(db => InsertAsync(db, new AcmeUsedNonceRow { Nonce = nonce, Expires = Time.Ms(expires) }));
+        writes.RunAsync(db => WriterSql.InsertIfAbsentAsync(db, new AcmeUsedNonceRow { Nonce = nonce, Expires = Time.Ms(expires) }));
 
     public Task<int> DeleteUsedNoncesAsync(DateTimeOffset now, CancellationToken ct) => writes.RunAsync(db =>
         WriterSql.ExecuteAsync(db, "DELETE FROM {AcmeUsedNonceRow} WHERE {AcmeUsedNonceRow.Expires} < @p0", Time.Ms(now)));
@@ -264,27 +266,6 @@ internal sealed class AcmeStore(IDbContextFactory<CastellanDb> factory, GroupCom
             // Another node stored one first: every node must use that one.
             db.ChangeTracker.Clear();
             return (await db.Set<AcmeSecretRow>().AsNoTracking().FirstAsync(x => x.Name == name, ct)).Value;
-        }
-    }
-
-    /// <summary>Inside a batch, SaveChanges sets a savepoint and rolls back to it on failure, so a duplicate (a racing
-    /// newAccount with the same key) fails only this write and the batch goes on.</summary>
-    private static async Task<bool> InsertAsync<TRow>(CastellanDb db, TRow row)
-        where TRow : class
-    {
-        db.Set<TRow>().Add(row);
-        try
-        {
-            await db.SaveChangesAsync();
-            return true;
-        }
-        catch (DbUpdateException e) when (UniqueViolation.Is(e))
-        {
-            return false;
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
         }
     }
 
