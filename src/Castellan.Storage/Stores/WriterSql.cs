@@ -75,7 +75,7 @@ internal static class WriterSql
         return await command.ExecuteNonQueryAsync();
     }
 
-    private static string Translate(IModel model, string text)
+    internal static string Translate(IModel model, string text)
     {
         var entities = model.GetEntityTypes().ToDictionary(e => e.ClrType.Name, StringComparer.Ordinal);
         return System.Text.RegularExpressions.Regex.Replace(text, @"\{(\w+)(?:\.(\w+))?\}", m =>
@@ -86,7 +86,7 @@ internal static class WriterSql
         });
     }
 
-    private static string Table(IEntityType e) => e.GetSchema() is { } schema ? $"{Quote(schema)}.{Quote(e.GetTableName()!)}" : Quote(e.GetTableName()!);
+    internal static string Table(IEntityType e) => e.GetSchema() is { } schema ? $"{Quote(schema)}.{Quote(e.GetTableName()!)}" : Quote(e.GetTableName()!);
 
-    private static string Quote(string name) => "\"" + name + "\"";
+    internal static string Quote(string name) => "\"" + name + "\"";
 }
