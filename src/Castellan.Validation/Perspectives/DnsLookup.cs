@@ -19,11 +19,6 @@ internal sealed class DnsLookup : IHostResolver
     private readonly bool _system;
     private readonly CaaAnswerCache _caa;
 
-    public DnsLookup(IReadOnlyList<string> resolvers, TimeSpan timeout)
-        : this(resolvers, timeout, new CaaAnswerCache(TimeProvider.System, TimeSpan.Zero, 0))
-    {
-    }
-
     public DnsLookup(IReadOnlyList<string> resolvers, TimeSpan timeout, CaaAnswerCache caa)
     {
         _caa = caa;
