@@ -16,6 +16,16 @@ public sealed class ValidationOptions
     /// <summary>The issuer domains this CA recognises in CAA issue/issuewild properties (RFC 8659 §4.2).</summary>
     public List<string> CaaIdentities { get; set; } = [];
 
+    /// <summary>
+    /// The longest a CAA answer is reused (each is kept for its own DNS TTL, or the negative TTL of its zone's SOA, and
+    /// never longer than this). BR 3.2.2.8 allows reuse within the TTL or 8 hours, whichever is greater; zero turns the
+    /// cache off, so every check asks the resolvers.
+    /// </summary>
+    public TimeSpan CaaCacheMaxAge { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>How many names' CAA answers each perspective keeps at most (expired ones are dropped first).</summary>
+    public int CaaCacheCapacity { get; set; } = 10_000;
+
     /// <summary>How long one HTTP, TLS or DNS exchange may take before the attempt fails.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -23,7 +23,7 @@ public static class ValidationServiceCollectionExtensions
             .Validate(o => o.Perspectives.Select(p => p.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() == o.Perspectives.Count, "Castellan:Validation:Perspectives need distinct names")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new PerspectiveSet(sp.GetRequiredService<IOptions<ValidationOptions>>().Value));
+        services.AddSingleton(sp => new PerspectiveSet(sp.GetRequiredService<IOptions<ValidationOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IHostResolver>(sp => sp.GetRequiredService<PerspectiveSet>().Primary.Dns);
         services.AddSingleton<HttpChecker>();
         services.AddSingleton<TlsAlpnChecker>();

@@ -78,7 +78,9 @@ public static class CastellanHost
             SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages();
-        app.UsePortal();
+        // ACME clients authenticate every request by its JWS (RFC 8555 §6.2): the portal's cookie authentication,
+        // authorization and antiforgery have nothing to check on /acme, so those requests skip them.
+        app.UseWhen(http => !http.Request.Path.StartsWithSegments("/acme", StringComparison.OrdinalIgnoreCase), portal => portal.UsePortal());
         PortalAssets.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json").WithTitle("Castellan API"));

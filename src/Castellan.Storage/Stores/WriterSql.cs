@@ -20,17 +20,30 @@ internal static class WriterSql
 
     /// <summary>INSERT of every mapped column of <paramref name="row"/>.</summary>
     public static Task<int> InsertAsync<TRow>(CastellanDb db, TRow row)
+        where TRow : class => InsertAsync(db, row, Inserts, "");
+
+    /// <summary>
+    /// INSERT that leaves the table as it is when the row would break a unique constraint (primary key or index) and
+    /// says so by returning false. <c>ON CONFLICT DO NOTHING</c> is SQLite's and PostgreSQL's: no exception, so no
+    /// savepoint is needed to keep a PostgreSQL batch transaction usable, and the batch goes on.
+    /// </summary>
+    public static async Task<bool> InsertIfAbsentAsync<TRow>(CastellanDb db, TRow row)
+        where TRow : class => await InsertAsync(db, row, InsertsIfAbsent, " ON CONFLICT DO NOTHING") == 1;
+
+    private static readonly ConcurrentDictionary<(IModel, Type), (string Sql, IProperty[] Properties)> InsertsIfAbsent = new();
+
+    private static Task<int> InsertAsync<TRow>(CastellanDb db, TRow row, ConcurrentDictionary<(IModel, Type), (string Sql, IProperty[] Properties)> cache, string suffix)
         where TRow : class
     {
-        var (sql, properties) = Inserts.GetOrAdd((db.Model, typeof(TRow)), static key =>
+        var (sql, properties) = cache.GetOrAdd((db.Model, typeof(TRow)), static (key, suffix) =>
         {
             var e = key.Item1.FindEntityType(key.Item2)!;
             var properties = e.GetProperties().ToArray();
             var table = StoreObjectIdentifier.Table(e.GetTableName()!, e.GetSchema());
             var columns = string.Join(", ", properties.Select(p => Quote(p.GetColumnName(table)!)));
             var values = string.Join(", ", properties.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture)));
-            return ($"INSERT INTO {Table(e)} ({columns}) VALUES ({values})", properties);
-        });
+            return ($"INSERT INTO {Table(e)} ({columns}) VALUES ({values}){suffix}", properties);
+        }, suffix);
         var values = new object?[properties.Length];
         for (var i = 0; i < properties.Length; i++)
         {
@@ -62,7 +75,7 @@ internal static class WriterSql
         return await command.ExecuteNonQueryAsync();
     }
 
-    private static string Translate(IModel model, string text)
+    internal static string Translate(IModel model, string text)
     {
         var entities = model.GetEntityTypes().ToDictionary(e => e.ClrType.Name, StringComparer.Ordinal);
         return System.Text.RegularExpressions.Regex.Replace(text, @"\{(\w+)(?:\.(\w+))?\}", m =>
@@ -73,7 +86,7 @@ internal static class WriterSql
         });
     }
 
-    private static string Table(IEntityType e) => e.GetSchema() is { } schema ? $"{Quote(schema)}.{Quote(e.GetTableName()!)}" : Quote(e.GetTableName()!);
+    internal static string Table(IEntityType e) => e.GetSchema() is { } schema ? $"{Quote(schema)}.{Quote(e.GetTableName()!)}" : Quote(e.GetTableName()!);
 
-    private static string Quote(string name) => "\"" + name + "\"";
+    internal static string Quote(string name) => "\"" + name + "\"";
 }

@@ -10,19 +10,22 @@ namespace Castellan.Validation.Perspectives;
 /// <summary>
 /// The DNS of one perspective, through DnsClient. Answers distinguish "no such data" (NXDOMAIN or NODATA: an empty
 /// list) from "could not find out" (SERVFAIL, REFUSED, timeout: an error), because BR 3.2.2.8 treats a failed CAA
-/// lookup as a refusal, never as permission. No cache: each validation sees the zone as it is now.
+/// lookup as a refusal, never as permission. A and AAAA (http-01, tls-alpn-01) and TXT (dns-01) are never cached: each
+/// validation sees the zone as it is now. CAA answers are kept for their TTL (<see cref="CaaAnswerCache"/>).
 /// DNSSEC (RFC 8659 §4.1 via BR 3.2.2.8, SC-085v2): the resolvers are validating resolvers; every query sets the DO bit
 /// so the resolver validates and reports it (AD), and a bogus answer comes back as SERVFAIL, which refuses. With
-/// <c>RequireAuthenticatedData</c> an answer without AD refuses too.
+/// <c>RequireAuthenticatedData</c> an answer without AD refuses too (and is never cached).
 /// </summary>
 internal sealed class DnsLookup : IHostResolver
 {
     private readonly LookupClient _client;
     private readonly bool _system;
     private readonly bool _requireAuthenticated;
+    private readonly CaaAnswerCache _caa;
 
-    public DnsLookup(IReadOnlyList<string> resolvers, TimeSpan timeout, bool requireAuthenticatedData = false)
+    public DnsLookup(IReadOnlyList<string> resolvers, TimeSpan timeout, CaaAnswerCache caa, bool requireAuthenticatedData = false)
     {
+        _caa = caa;
         _requireAuthenticated = requireAuthenticatedData;
         _system = resolvers.Count == 0;
         var options = _system ? new LookupClientOptions() : new LookupClientOptions(resolvers.Select(ParseEndpoint).ToArray());
@@ -76,12 +79,28 @@ internal sealed class DnsLookup : IHostResolver
     /// <summary>The CAA RRset at <paramref name="name"/> (after any CNAME the resolver followed); empty when there is none.</summary>
     public async Task<Result<IReadOnlyList<CaaProperty>>> CaaAsync(string name, CancellationToken ct)
     {
-        var answers = await QueryAsync(name, QueryType.CAA, ct);
+        if (_caa.TryGet(name, out var cached)) return cached;
+        IDnsQueryResponse? response = null;
+        var answers = await QueryAsync(name, QueryType.CAA, ct, r => response = r);
         if (answers.IsError) return answers.Error;
-        return answers.Value.OfType<CaaRecord>().Select(r => new CaaProperty(r.Flags, r.Tag, r.Value)).ToList();
+        var records = answers.Value.OfType<CaaRecord>().Select(r => new CaaProperty(r.Flags, r.Tag, r.Value)).ToArray();
+        if (response is not null && _caa.Enabled) _caa.Add(name, records, CacheTtl(answers.Value, response));
+        return records;
     }
 
-    private async Task<Result<IReadOnlyList<DnsResourceRecord>>> QueryAsync(string name, QueryType type, CancellationToken ct)
+    /// <summary>
+    /// How long an answer may be reused: the smallest TTL among the answer records (the CAA RRset and any CNAME that led
+    /// to it); for "no CAA here" (NODATA, NXDOMAIN), the negative-caching TTL of RFC 2308 §5, the smaller of the SOA
+    /// record's TTL and its MINIMUM field. No SOA, no reuse.
+    /// </summary>
+    private static TimeSpan CacheTtl(IReadOnlyList<DnsResourceRecord> answers, IDnsQueryResponse response)
+    {
+        if (answers.Count > 0) return TimeSpan.FromSeconds(answers.Min(a => a.InitialTimeToLive));
+        var soa = response.Authorities.OfType<SoaRecord>().FirstOrDefault();
+        return soa is null ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(soa.InitialTimeToLive, soa.Minimum));
+    }
+
+    private async Task<Result<IReadOnlyList<DnsResourceRecord>>> QueryAsync(string name, QueryType type, CancellationToken ct, Action<IDnsQueryResponse>? answered = null)
     {
         var id = new Identifier(IdentifierType.Dns, name);
         try
@@ -96,6 +115,7 @@ internal sealed class DnsLookup : IHostResolver
             if (_requireAuthenticated && !response.Header.IsAuthenticData)
                 return new ValidationFailed(id, ValidationFailureKind.Dns,
                     $"DNS {type} answer for {name} is not DNSSEC-authenticated (no AD bit) and Castellan:Validation:RequireAuthenticatedData is set");
+            answered?.Invoke(response);
             if (code == DnsHeaderResponseCode.NotExistentDomain) return Array.Empty<DnsResourceRecord>();
             return response.Answers.ToList();
         }

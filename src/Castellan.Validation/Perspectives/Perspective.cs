@@ -1,4 +1,5 @@
 using System.Net;
+using Castellan.Validation.Caa;
 
 namespace Castellan.Validation.Perspectives;
 
@@ -11,11 +12,14 @@ internal sealed record Perspective(string Name, bool IsPrimary, DnsLookup Dns, I
 /// <summary>The primary perspective (from <c>Castellan:Validation:DnsResolvers</c>) and the configured remote ones.</summary>
 internal sealed class PerspectiveSet
 {
-    public PerspectiveSet(ValidationOptions o)
+    public PerspectiveSet(ValidationOptions o, TimeProvider time)
     {
-        Primary = new Perspective("primary", true, new DnsLookup(o.DnsResolvers, o.AttemptTimeout, o.RequireAuthenticatedData), null);
+        // Each perspective keeps its own CAA answers: corroboration compares what each one saw through its own resolvers.
+        DnsLookup Lookup(IReadOnlyList<string> resolvers) =>
+            new(resolvers, o.AttemptTimeout, new CaaAnswerCache(time, o.CaaCacheMaxAge, o.CaaCacheCapacity), o.RequireAuthenticatedData);
+        Primary = new Perspective("primary", true, Lookup(o.DnsResolvers), null);
         Remote = o.Perspectives.Select((p, i) => new Perspective(string.IsNullOrWhiteSpace(p.Name) ? $"remote-{i + 1}" : p.Name.Trim(), false,
-            new DnsLookup(p.DnsResolvers, o.AttemptTimeout, o.RequireAuthenticatedData), string.IsNullOrWhiteSpace(p.SourceAddress) ? null : IPAddress.Parse(p.SourceAddress))).ToList();
+            Lookup(p.DnsResolvers), string.IsNullOrWhiteSpace(p.SourceAddress) ? null : IPAddress.Parse(p.SourceAddress))).ToList();
         Quorum = o.Quorum;
     }
 
