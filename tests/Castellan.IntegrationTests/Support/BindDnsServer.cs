@@ -81,6 +81,12 @@ public sealed class BindDnsServer : IAsyncDisposable
     }
 
     /// <summary>Adds a record through a TSIG-signed dynamic update, e.g. ("_acme-challenge.www.example.test", "TXT", "\"v\"").</summary>
+    /// <summary>
+    /// Waits out the default one-second TTL of records added here: the VA reuses a CAA answer for its TTL (RFC 8659 §3),
+    /// so a test that changes CAA sees the change only once the old answer has expired, as a real operator would.
+    /// </summary>
+    public static Task OutwaitTtlAsync() => Task.Delay(TimeSpan.FromMilliseconds(1300));
+
     public Task AddAsync(string name, string type, string data, int ttl = 1) => UpdateAsync($"update add {name}. {ttl} {type} {data}");
 
     /// <summary>Deletes every record of the type at the name.</summary>

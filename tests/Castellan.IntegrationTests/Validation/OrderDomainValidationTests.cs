@@ -150,6 +150,7 @@ public sealed class OrderDomainValidationTests(DcvOrdersServer server) : IClassF
 
         await server.Dns.DeleteAsync(domain, "CAA");
         await server.Dns.AddAsync(domain, "CAA", $"0 issue \"{CaaIdentity}; validationmethods=http-01,dns-01\"");
+        await BindDnsServer.OutwaitTtlAsync();
         var placed = await Json(await PlaceAsync(owner, new { productId = TlsProduct, csr = await CsrAsync(TestPaths.NewDirectory("dcv-vm2"), "api." + domain) }), 201);
         var id = placed.GetProperty("id").GetString()!;
         Assert.Equal(("accepted", JsonValueKind.Null), (placed.GetProperty("status").GetString(), placed.GetProperty("certificateSerial").ValueKind));

@@ -153,6 +153,7 @@ public static class RealClientScenarios
 
         await target.Dns.DeleteAsync(name, "CAA");
         await target.Dns.AddAsync(name, "CAA", $"0 issue \"{CastellanAcmeApi.CaaIdentity}; validationmethods=dns-01\"");
+        await BindDnsServer.OutwaitTtlAsync();
         var refused = await lego.RenewAsync(names, AcmeChallenge.Http01, eab);
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("already valid", refused.Output);
