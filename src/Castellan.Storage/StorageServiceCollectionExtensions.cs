@@ -65,6 +65,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IOrderDetailsStore, OrderStore>();
         services.AddSingleton<ICustomFieldStore, CustomFieldStore>();
         services.AddSingleton<IReportingTagStore, ReportingTagStore>();
+        services.AddSingleton<ISendWindowStore, SendWindowStore>();
         services.AddSingleton<Castellan.Protocols.Acme.Contracts.IAcmeStore, Stores.Protocols.AcmeStore>();
         services.AddSingleton<IDomainStore, DomainStore>();
         services.AddSingleton<IOrganizationStore, OrganizationStore>();

@@ -66,6 +66,8 @@ internal static class ProblemResults
                 ["applicationId"] = e.ApplicationId,
                 ["criteria"] = e.Criteria.Select(c => new { code = c.Code, passed = c.Passed, detail = c.Detail }).ToList(),
             }),
+        // RFC 6585 4 and RFC 9110 10.2.3: too many resends answers 429 with Retry-After in whole seconds.
+        SendLimitReached e => new WithRetryAfter(Problem(429, "rate-limited", "Too many requests", e.Detail), e.RetryAfter),
         Castellan.Registration.Access.AddressNotAllowed e => Problem(403, "address-not-allowed", "Not allowed from this address", e.Detail),
         _ => Problem(500, "internal", "Internal error", "The server could not complete the request."),
     };
@@ -82,5 +84,15 @@ internal static class ProblemResults
         // Field-level errors, so a form can show each beside its field (RFC 9457 3.2 extension member).
         if (errors is not null) extensions!["errors"] = errors.Select(e => new { field = e.Field, detail = e.Detail }).ToList();
         return Results.Problem(detail: detail, statusCode: status, title: title, type: $"urn:castellan:problem:{type}", extensions: extensions);
+    }
+
+    /// <summary>A problem answer that also tells the client when to try again.</summary>
+    private sealed class WithRetryAfter(IResult inner, TimeSpan after) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.Headers.RetryAfter = ((long)Math.Max(1, Math.Ceiling(after.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(http);
+        }
     }
 }
