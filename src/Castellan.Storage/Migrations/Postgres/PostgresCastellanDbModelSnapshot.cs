@@ -2361,6 +2361,23 @@ namespace Castellan.Storage.Migrations.Postgres
                     b.ToTable("second_factors", (string)null);
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.SendWindowRow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("send_windows", (string)null);
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.StatusChangeRow", b =>
                 {
                     b.Property<long>("Id")

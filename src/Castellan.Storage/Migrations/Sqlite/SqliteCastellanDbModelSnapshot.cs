@@ -2354,6 +2354,23 @@ namespace Castellan.Storage.Migrations.Sqlite
                     b.ToTable("second_factors", (string)null);
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.SendWindowRow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("send_windows", (string)null);
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.StatusChangeRow", b =>
                 {
                     b.Property<long>("Id")
