@@ -141,7 +141,7 @@ public abstract class EnrolmentChargeTests<TServer>(TServer server) : IClassFixt
         return await RegistrationServer.Json(await admin.GetAsync($"/api/v1/accounts/{account}/groups/{defaultGroup}/statement"), 200);
     }
 
-    private async Task<List<LedgerJournalRow>> JournalsAsync(string invitationId)
+    private async Task<List<Castellan.Storage.Stores.Billing.LedgerJournalRow>> JournalsAsync(string invitationId)
     {
         await using var db = await server.Get<IDbContextFactory<CastellanDb>>().CreateDbContextAsync();
         return await db.LedgerJournals.AsNoTracking().Where(j => j.Reference == invitationId).ToListAsync();
