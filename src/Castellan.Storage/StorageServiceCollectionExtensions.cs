@@ -77,6 +77,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IEnrolmentStore, EnrolmentStore>();
         services.AddSingleton<IRegistrationNumberStore, RegistrationNumberStore>();
         services.AddSingleton<IIdentityProofingStore, Stores.IdentityProofing.IdentityProofingStore>();
+        services.AddSingleton<IProofingPolicyStore, Stores.IdentityProofing.ProofingPolicyStore>();
         services.AddSingleton<IValidationEvidenceStore, ValidationEvidenceStore>();
         services.AddSingleton<IEmailChallengeStore, EmailChallengeStore>();
         services.AddSingleton<IAccountCertificateStore, AccountCertificateStore>();

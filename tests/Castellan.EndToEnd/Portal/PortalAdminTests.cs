@@ -163,7 +163,7 @@ public sealed class PortalAdminTests(PortalFixture fx) : IClassFixture<PortalFix
         // A product without an email address, a fee that is no amount and no documents: each refused beside its field.
         var name = "Qualified signature " + Guid.NewGuid().ToString("N")[..6];
         await page.Locator("#service-name").FillAsync(name);
-        await ChooseProductAsync(page, "TLS client");
+        await ChooseProductAsync(page, "TLS server");
         await page.Locator("#service-fee").FillAsync("twelve");
         await page.Locator("#save-service").ClickAsync();
         await Expect(FieldOf(page, "#service-product")).ToContainTextAsync("issues no certificate with an email address");

@@ -60,6 +60,7 @@ internal static class ProblemResults
         WrongRegistrationStage e => Problem(409, "wrong-stage", "The application is not at the stage for this action", e.Detail, "registration.stage"),
         // Seed 000 identity proofing: field errors by field; a real-time refusal lists every criterion, failed or not.
         ApplicationInvalid e => Problem(422, "application-invalid", "The application is invalid", e.Detail, errors: e.Errors),
+        ProofingPolicyInvalid e => Problem(422, "policy-invalid", "The identity-proofing policy is invalid", e.Detail, errors: e.Errors),
         ApplicationRefused e => Results.Problem(detail: e.Detail, statusCode: 422, title: "The application was rejected", type: "urn:castellan:problem:application-rejected",
             extensions: new Dictionary<string, object?>
             {
