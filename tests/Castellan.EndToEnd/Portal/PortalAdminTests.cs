@@ -216,6 +216,69 @@ public sealed class PortalAdminTests(PortalFixture fx) : IClassFixture<PortalFix
         Assert.Equal(403, (int)(await standard.Key.PutAsJsonAsync($"/api/v1/registration-services/{id}", new { name = "x" })).StatusCode);
     }
 
+    [Fact]
+    public async Task An_identity_proofing_policy_without_identity_verified_is_refused_beside_the_criteria_then_added_changed_and_offered()
+    {
+        var page = await SignedInAsync(fx.A.AdminEmail);
+        await Expect(page.Locator("[data-testid=nav-identity-proofing]")).ToHaveAttributeAsync("href", "/settings/identity-proofing");
+        await page.GotoAsync("/settings/identity-proofing");
+        await LiveAsync(page);
+        // The operator's three policies are listed, read-only.
+        await Expect(page.Locator("[data-testid=policy-name]")).ToHaveCountAsync(3);
+
+        var name = "Signing with eKYC " + Guid.NewGuid().ToString("N")[..6];
+        await page.Locator("#policy-name").FillAsync(name);
+        await ChooseAsync(page, "#policy-product", "Document signing");
+        await ChooseAsync(page, "#policy-verifier", "attested");
+        await page.Locator("[data-testid=criterion-identity-verified] input").UncheckAsync();
+        await page.Locator("#save-policy").ClickAsync();
+        await Expect(page.Locator("[data-testid=criteria-error]")).ToContainTextAsync("'identity-verified' is always required");
+        await Expect(page.Locator("#policy-name")).ToHaveValueAsync(name);
+
+        await page.Locator("[data-testid=criterion-identity-verified] input").CheckAsync();
+        await page.Locator("[data-testid=criterion-name-matches] input").UncheckAsync();
+        await page.Locator("#save-policy").ClickAsync();
+        await Expect(page.Locator("[data-testid=policy-saved]")).ToContainTextAsync($"Policy '{name}' added.");
+        var row = page.Locator("[data-testid=policies-table] tr").Filter(new() { HasText = name });
+        await Expect(row.Locator("[data-testid=policy-criteria]")).ToHaveTextAsync("identity-verified, email-confirmed, strong-authentication");
+        var listed = (await RegistrationServer.Json(await fx.A.Admin.GetAsync("/api/v1/identity-proofing/policies"), 200)).EnumerateArray()
+            .Single(p => p.GetProperty("name").GetString() == name);
+        var id = listed.GetProperty("id").GetString()!;
+        Assert.Equal(("prd_document_signing", "automatic", "attested"), (listed.GetProperty("productId").GetString(), listed.GetProperty("approval").GetString(), listed.GetProperty("verifier").GetString()));
+
+        // Changed to manual review; the applicants' page offers it.
+        await page.Locator($"[data-testid=edit-policy-{id}]").ClickAsync();
+        await ChooseAsync(page, "#policy-approval", "Manual: an RA officer reviews every application");
+        await page.Locator("#save-policy").ClickAsync();
+        await Expect(page.Locator("[data-testid=policy-saved]")).ToContainTextAsync($"Policy '{name}' changed.");
+        await ShotAsync(page, "identity-proofing-policies");
+        Assert.Equal("manual", (await RegistrationServer.Json(await fx.A.Admin.GetAsync("/api/v1/identity-proofing/policies"), 200)).EnumerateArray()
+            .Single(p => p.GetProperty("id").GetString() == id).GetProperty("approval").GetString());
+        await page.GotoAsync("/identity/apply");
+        await LiveAsync(page);
+        await page.Locator(".mud-select:has(#policy)").First.ClickAsync();
+        await Expect(page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = name })).ToHaveCountAsync(1);
+
+        // A Standard User sees the policies (they apply under them) but gets no form, and the API refuses the change.
+        var standard = await fx.Server.AddMemberAsync(fx.A.AccountId, "standard-user");
+        var theirs = await SignedInAsync(standard.Email);
+        await Expect(theirs.Locator("[data-testid=nav-identity-proofing]")).ToHaveCountAsync(0);
+        await theirs.GotoAsync("/settings/identity-proofing");
+        await LiveAsync(theirs);
+        await Expect(theirs.Locator("[data-testid=policy-name]").Filter(new() { HasText = name })).ToHaveCountAsync(1);
+        await Expect(theirs.Locator("[data-testid=policy-form]")).ToHaveCountAsync(0);
+        Assert.Equal(403, (int)(await standard.Key.PutAsJsonAsync($"/api/v1/identity-proofing/policies/{id}", new { name = "x" })).StatusCode);
+    }
+
+    private static async Task ChooseAsync(IPage page, string input, string item)
+    {
+        await page.Locator($".mud-select:has({input})").First.ClickAsync();
+        var option = page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(item) + "$") });
+        await option.WaitForAsync();
+        await option.ClickAsync();
+        await Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
+    }
+
     private static async Task ChooseProductAsync(IPage page, string product)
     {
         await page.Locator(".mud-select:has(#service-product)").First.ClickAsync();
