@@ -358,7 +358,7 @@ public sealed class PortalOrdersTests(PortalOrdersFixture fx) : IClassFixture<Po
         {
             if (p > 1)
             {
-                await page.Locator("[data-testid=queue-pages]").GetByRole(AriaRole.Button, new() { Name = p.ToString(System.Globalization.CultureInfo.InvariantCulture), Exact = true }).ClickAsync();
+                await page.Locator("#queue-next").ClickAsync();
                 await Expect(page.Locator("[data-testid=queue-ready]")).ToHaveAttributeAsync("data-page", p.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
             await Expect(page.Locator("[data-testid=queue-order-link]")).ToHaveCountAsync(p < pages ? 2 : total - 2 * (pages - 1));
@@ -368,8 +368,14 @@ public sealed class PortalOrdersTests(PortalOrdersFixture fx) : IClassFixture<Po
         Assert.Equal(listed, seen);
         Assert.Subset(seen.ToHashSet(), placed.ToHashSet());
 
-        // Rejecting on the last page refreshes the page and the total from the RA.
-        var last = seen[^1];
+        // Rejecting on the first page (the newest, one of this test's orders) refreshes the page and the total from the RA.
+        var last = seen[0];
+        Assert.Contains(last, placed);
+        for (var p = pages - 1; p >= 1; p--)
+        {
+            await page.Locator("#queue-previous").ClickAsync();
+            await Expect(page.Locator("[data-testid=queue-ready]")).ToHaveAttributeAsync("data-page", p.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
         await page.Locator($"#queue-reason-{last}").FillAsync("Not ours");
         await page.Locator($"#queue-reject-{last}").ClickAsync();
         await Expect(page.Locator("[data-testid=queue-done]")).ToContainTextAsync($"Order {last} rejected");
