@@ -29,4 +29,13 @@ public sealed class RegistrationOptions
     /// environment); when absent a key is generated into DATA/second-factor.key (0600).
     /// </summary>
     public string? SecondFactorKey { get; set; }
+
+    /// <summary>
+    /// How many times the validation email of one order may be resent through its tracking link within
+    /// <see cref="TrackingResendWindow"/>: the link needs no sign-in, so without a limit anyone holding it could flood the
+    /// domain's administrators. Zero or less turns the limit off.
+    /// </summary>
+    public int TrackingResendLimit { get; set; } = 3;
+
+    public TimeSpan TrackingResendWindow { get; set; } = TimeSpan.FromHours(1);
 }

@@ -65,6 +65,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IOrderDetailsStore, OrderStore>();
         services.AddSingleton<ICustomFieldStore, CustomFieldStore>();
         services.AddSingleton<IReportingTagStore, ReportingTagStore>();
+        services.AddSingleton<ISendWindowStore, SendWindowStore>();
         services.AddSingleton<Castellan.Protocols.Acme.Contracts.IAcmeStore, Stores.Protocols.AcmeStore>();
         services.AddSingleton<IDomainStore, DomainStore>();
         services.AddSingleton<IOrganizationStore, OrganizationStore>();
@@ -76,6 +77,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IEnrolmentStore, EnrolmentStore>();
         services.AddSingleton<IRegistrationNumberStore, RegistrationNumberStore>();
         services.AddSingleton<IIdentityProofingStore, Stores.IdentityProofing.IdentityProofingStore>();
+        services.AddSingleton<IProofingPolicyStore, Stores.IdentityProofing.ProofingPolicyStore>();
         services.AddSingleton<IValidationEvidenceStore, ValidationEvidenceStore>();
         services.AddSingleton<IEmailChallengeStore, EmailChallengeStore>();
         services.AddSingleton<IAccountCertificateStore, AccountCertificateStore>();

@@ -10,10 +10,49 @@ public enum ProofingApproval { Manual, Automatic, Api }
 
 /// <summary>
 /// One identity-proofed certificate offer: the product (hence profile, CA, validity), the approval mode and the
-/// identity verifier (by its configured name, see <see cref="IIdentityVerifier.Name"/>). Defined by the operator in
-/// configuration (<c>Castellan:IdentityProofing:Policies</c>), the same for every tenant.
+/// identity verifier (by its configured name, see <see cref="IIdentityVerifier.Name"/>). The operator's policies come
+/// from configuration (<c>Castellan:IdentityProofing:Policies</c>) and are offered to every tenant; an account's
+/// administrator adds its own (<see cref="AccountId"/> set), offered only in that account.
 /// </summary>
-public sealed record ProofingPolicy(string Id, string Name, string ProductId, ProofingApproval Approval, string Verifier);
+public sealed record ProofingPolicy(string Id, string Name, string ProductId, ProofingApproval Approval, string Verifier)
+{
+    /// <summary>The codes of every criterion the RA evaluates (seed 000 "predefined criteria").</summary>
+    public static readonly IReadOnlyList<string> AllCriteria = ["identity-verified", "email-confirmed", "strong-authentication", "name-matches"];
+
+    /// <summary>The owning account; null for the operator's configured policies, which no tenant may change.</summary>
+    public string? AccountId { get; init; }
+
+    /// <summary>
+    /// The criteria that must pass for the automatic and API modes to issue without an officer; all of them unless
+    /// the account's administrator chose fewer ("identity-verified" is always among them). Every criterion is still
+    /// evaluated and shown to the officer.
+    /// </summary>
+    public IReadOnlyList<string> Criteria { get; init; } = AllCriteria;
+
+    public string? CreatedBy { get; init; }
+    public DateTimeOffset? UpdatedAt { get; init; }
+}
+
+/// <summary>What an administrator sends to define or change an account's proofing policy; every field is checked by the RA.</summary>
+public sealed record ProofingPolicyInput(string? Name, string? ProductId, string? Approval, string? Verifier, IReadOnlyList<string>? Criteria);
+
+/// <summary>An account's proofing policies, implemented by Castellan.Storage.</summary>
+public interface IProofingPolicyStore
+{
+    Task AddAsync(ProofingPolicy policy, CancellationToken ct);
+
+    Task<ProofingPolicy?> GetAsync(string id, CancellationToken ct);
+
+    /// <summary>By name.</summary>
+    Task<IReadOnlyList<ProofingPolicy>> ListAsync(string accountId, CancellationToken ct);
+
+    /// <summary>Writes name, product, approval, verifier and criteria; false when the policy is gone.</summary>
+    Task<bool> UpdateAsync(ProofingPolicy policy, CancellationToken ct);
+}
+
+/// <summary>A proofing policy failed its checks; each error names its field so the page shows it there.</summary>
+public sealed record ProofingPolicyInvalid(IReadOnlyList<FieldError> Errors)
+    : CastellanError("the policy is invalid: " + string.Join("; ", Errors.Select(e => $"{e.Field}: {e.Detail}")));
 
 /// <summary>
 /// Where an application is (docs/flows/identity-proofed-issuance.md): AwaitingEvidence (applied, verification started)

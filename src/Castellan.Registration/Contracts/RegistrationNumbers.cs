@@ -82,6 +82,9 @@ public interface IRegistrationNumberStore
     Task AddServiceAsync(RegistrationService service, CancellationToken ct);
     Task<RegistrationService?> GetServiceAsync(string id, CancellationToken ct);
 
+    /// <summary>Writes the editable fields (name, product, checklist, fee, currency, enabled); false when the service is gone.</summary>
+    Task<bool> UpdateServiceAsync(RegistrationService service, CancellationToken ct);
+
     /// <summary>The account's services, or with null every enabled service (the public registration page).</summary>
     Task<IReadOnlyList<RegistrationService>> ListServicesAsync(string? accountId, CancellationToken ct);
 

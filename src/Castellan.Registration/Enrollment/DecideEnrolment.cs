@@ -16,7 +16,7 @@ namespace Castellan.Registration.Enrollment;
 /// Every decision is audited; a decision races safely (one conditional update wins). docs/flows/enrolment.md step 4.
 /// </summary>
 public sealed class DecideEnrolment(IEnrolmentStore store, IAccountStore accounts, IProductStore products, ProfileCatalog profiles, IssueCertificate issuer,
-    Notifier notifier, ActivationLinks links, IAuditLog audit, TimeProvider clock)
+    Notifier notifier, ActivationLinks links, ChargeEnrolment charges, IAuditLog audit, TimeProvider clock)
 {
     /// <summary>How long the collection link works.</summary>
     public static readonly TimeSpan CollectLinkLifetime = TimeSpan.FromDays(7);
@@ -73,15 +73,27 @@ public sealed class DecideEnrolment(IEnrolmentStore store, IAccountStore account
     internal async Task<Result<Invitation>> ApproveSubmittedAsync(Invitation invitation, EnrolmentPolicy policy, RequestOrigin origin, CancellationToken ct)
     {
         if (invitation.Status != InvitationStatus.Submitted) return NotPending(invitation);
+        var request = await IssuanceRequestAsync(invitation, policy, origin.Actor, ct);
+        if (request.IsError) return request.Error;
+
+        // Pay first, like an order: a balance that does not cover the certificate refuses before anything is signed,
+        // and the invitation stays Submitted, to be approved again once the account is credited. A server key is
+        // generated at collection, but approving it is what commits the certificate, so it is charged here too.
+        var paid = await charges.ChargeAsync(invitation, policy, origin.Actor, ct);
+        if (paid.IsError)
+        {
+            await EnrolmentLinks.AuditAsync(audit, origin, "enrolment.payment-refused", invitation, new { reason = paid.Error.Detail });
+            return paid.Error;
+        }
         string? serial = null;
         if (invitation.KeySource != EnrolmentKeySource.Server)
         {
-            var request = await IssuanceRequestAsync(invitation, policy, origin.Actor, ct);
-            if (request.IsError) return request.Error;
             var issued = await issuer.FromCsrAsync(request.Value with { Csr = invitation.Csr }, ct);
             if (issued.IsError)
             {
-                await EnrolmentLinks.AuditAsync(audit, origin, "enrolment.issuance-failed", invitation, new { reason = issued.Error.Detail });
+                // Nothing was issued, so nothing is owed: the charge goes back as a credit note.
+                var note = paid.Value is { } charged ? await charges.RefundAsync(invitation.Id, charged, origin.Actor, ct) : null;
+                await EnrolmentLinks.AuditAsync(audit, origin, "enrolment.issuance-failed", invitation, new { reason = issued.Error.Detail, creditNote = note });
                 return issued.Error;
             }
             serial = issued.Value.Certificate.Serial.Hex;
@@ -96,10 +108,15 @@ public sealed class DecideEnrolment(IEnrolmentStore store, IAccountStore account
         if (!await store.TransitionAsync(approved, InvitationStatus.Submitted, ct))
         {
             // Lost a race with another decision after signing: the certificate exists, so record that it is orphaned.
-            await EnrolmentLinks.AuditAsync(audit, origin, "enrolment.approve-lost-race", invitation, new { serial });
+            // A racing approval shares the same debit (keyed by the invitation); a rejection that won means nobody
+            // collects, so the charge goes back.
+            var current = await store.GetInvitationAsync(invitation.Id, ct);
+            var note = paid.Value is { } charged && current is { Status: not (InvitationStatus.Approved or InvitationStatus.Collected) }
+                ? await charges.RefundAsync(invitation.Id, charged, origin.Actor, ct) : null;
+            await EnrolmentLinks.AuditAsync(audit, origin, "enrolment.approve-lost-race", invitation, new { serial, creditNote = note });
             return new Conflict($"invitation '{invitation.Id}' was decided meanwhile");
         }
-        await EnrolmentLinks.AuditAsync(audit, origin, "enrolment.approved", approved, new { serial });
+        await EnrolmentLinks.AuditAsync(audit, origin, "enrolment.approved", approved, new { serial, debit = paid.Value });
         await notifier.SendAsync(invitation.AccountId, NotificationEvent.EnrolmentApproved, invitation.Email, new Dictionary<string, string>
         {
             ["name"] = InviteApplicants.DisplayName(invitation), ["policy"] = policy.Name, ["collectLink"] = $"{links.PortalUrl}/collect/{token}",

@@ -9,6 +9,7 @@ public static class EnrolmentServiceCollectionExtensions
     {
         services.AddSingleton<EnrolmentPolicies>();
         services.AddSingleton<InviteApplicants>();
+        services.AddSingleton<ChargeEnrolment>();
         services.AddSingleton<DecideEnrolment>();
         services.AddSingleton<SubmitEnrolment>();
         services.AddSingleton<CollectCertificate>();

@@ -18,13 +18,14 @@ public sealed record ApplicationStarted(IdentityApplication Application, string 
 public sealed class ApplyForCertificate(ProofedIssuance core, IAccountStore accounts, IUserStore users, IIdentityProofingStore store)
 {
     /// <summary>Policies an applicant can pick in the portal: the API mode is for systems, not people.</summary>
-    public IReadOnlyList<ProofingPolicy> PortalPolicies => core.Policies.Where(p => p.Approval != ProofingApproval.Api).ToList();
+    public async Task<IReadOnlyList<ProofingPolicy>> PortalPoliciesAsync(Caller caller, CancellationToken ct) =>
+        (await core.PoliciesOfAsync(caller.AccountId, ct)).Where(p => p.Approval != ProofingApproval.Api).ToList();
 
     public async Task<Result<ApplicationStarted>> ApplyAsync(Caller caller, ApplicantAuthentication authentication, ApplicationForm form, RequestOrigin origin, CancellationToken ct)
     {
         var account = AccessPolicy.Authorize(caller, await accounts.GetAsync(caller.AccountId, ct), Permission.CertificatesRequest, caller.AccountId);
         if (account.IsError) return account.Error;
-        var policy = core.Policy(form.PolicyId);
+        var policy = await core.PolicyAsync(form.PolicyId, account.Value.Id, ct);
         if (policy is null || policy.Approval == ProofingApproval.Api)
             return new ApplicationInvalid([new FieldError("policy", "choose the certificate you apply for")]);
         var checkedForm = await core.CheckFormAsync(policy, form.Name, form.Email, form.Csr, ct);
@@ -52,7 +53,7 @@ public sealed class ApplyForCertificate(ProofedIssuance core, IAccountStore acco
         caller.UserId is null ? [] : await store.ListAsync(new IdentityApplicationQuery(caller.AccountId, null, caller.UserId, 0, 100), ct);
 
     public async Task<string> InstructionsAsync(IdentityApplication a, CancellationToken ct) =>
-        core.Policy(a.PolicyId) is { } p ? await core.Verifier(p).StartAsync(a, ct) : "";
+        await core.PolicyAsync(a.PolicyId, a.AccountId, ct) is { } p ? await core.Verifier(p).StartAsync(a, ct) : "";
 
     /// <summary>Evidence from the applicant (uploads); only the applicant, and only while evidence is awaited.</summary>
     public async Task<Result<IdentityApplication>> SubmitEvidenceAsync(Caller caller, string id, IReadOnlyList<EvidenceFile> files, RequestOrigin origin, CancellationToken ct)
@@ -62,7 +63,7 @@ public sealed class ApplyForCertificate(ProofedIssuance core, IAccountStore acco
         var application = found.Value;
         if (application.ApplicantUserId != caller.UserId) return new Forbidden("only the applicant hands in their identity evidence");
         if (application.Status != ProofingStatus.AwaitingEvidence) return new Conflict($"application '{id}' is {ProofedIssuance.Code(application.Status)}, not waiting for evidence");
-        var policy = core.Policy(application.PolicyId);
+        var policy = await core.PolicyAsync(application.PolicyId, application.AccountId, ct);
         if (policy is null) return ProofedIssuance.NotFound(id);
         if (policy.Verifier != IdentityProofingOptions.DocumentUploadVerifierName)
             return new Conflict("this application's identity is checked by an external eKYC service, not by uploads");

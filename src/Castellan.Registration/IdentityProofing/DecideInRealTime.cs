@@ -19,9 +19,9 @@ public sealed class DecideInRealTime(ProofedIssuance core, IAccountStore account
     {
         var account = AccessPolicy.Authorize(caller, await accounts.GetAsync(caller.AccountId, ct), Permission.OrdersApprove, caller.AccountId);
         if (account.IsError) return account.Error;
-        var policy = core.Policy(body.PolicyId);
+        var policy = await core.PolicyAsync(body.PolicyId, account.Value.Id, ct);
         if (policy is null || policy.Approval != ProofingApproval.Api)
-            return new ApplicationInvalid([new FieldError("policyId", $"name an API-driven policy ({string.Join(", ", core.Policies.Where(p => p.Approval == ProofingApproval.Api).Select(p => p.Id))})")]);
+            return new ApplicationInvalid([new FieldError("policyId", $"name an API-driven policy ({string.Join(", ", (await core.PoliciesOfAsync(account.Value.Id, ct)).Where(p => p.Approval == ProofingApproval.Api).Select(p => p.Id))})")]);
         var checkedForm = await core.CheckFormAsync(policy, body.Name, body.Email, body.Csr, ct);
         var claims = body.Evidence ?? new Dictionary<string, string?>();
         var now = core.Clock.GetUtcNow();

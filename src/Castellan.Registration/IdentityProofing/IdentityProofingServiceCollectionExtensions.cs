@@ -18,6 +18,7 @@ public static class IdentityProofingServiceCollectionExtensions
         services.AddKeyedSingleton<IIdentityVerifier, DocumentUploadVerifier>(IdentityProofingOptions.DocumentUploadVerifierName);
         services.AddKeyedSingleton<IIdentityVerifier, AttestedVerifier>(IdentityProofingOptions.AttestedVerifierName);
         services.AddSingleton<ProofedIssuance>();
+        services.AddSingleton<ProofingPolicies>();
         services.AddSingleton<ApplyForCertificate>();
         services.AddSingleton<ReviewApplications>();
         services.AddSingleton<DecideInRealTime>();

@@ -23,11 +23,27 @@ public sealed record ProofedCertificate(string Serial, string CertificatePem, st
 /// </summary>
 public sealed class ProofedIssuance(IIdentityProofingStore store, IAccountStore accounts, IProductStore products, ProfileCatalog profiles,
     IssueCertificate issuer, ICertificateStore certificates, CaDirectory cas, IServiceProvider services, IOptions<IdentityProofingOptions> options,
-    IAuditLog audit, TimeProvider clock)
+    IProofingPolicyStore accountPolicies, IAuditLog audit, TimeProvider clock)
 {
     public IReadOnlyList<ProofingPolicy> Policies => options.Value.EffectivePolicies();
 
     public ProofingPolicy? Policy(string? id) => Policies.FirstOrDefault(p => p.Id == id);
+
+    /// <summary>
+    /// The operator's policy, else an account's; with <paramref name="accountId"/> another account's policy is not found,
+    /// so an applicant can only use the policies offered to their own account.
+    /// </summary>
+    public async Task<ProofingPolicy?> PolicyAsync(string? id, string? accountId, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(id)) return null;
+        if (Policy(id) is { } configured) return configured;
+        var own = await accountPolicies.GetAsync(id.Trim(), ct);
+        return own is null || (accountId is not null && own.AccountId != accountId) ? null : own;
+    }
+
+    /// <summary>The policies offered in <paramref name="accountId"/>: the operator's, then the account's own.</summary>
+    public async Task<IReadOnlyList<ProofingPolicy>> PoliciesOfAsync(string accountId, CancellationToken ct) =>
+        Policies.Concat(await accountPolicies.ListAsync(accountId, ct)).ToList();
 
     public IIdentityVerifier Verifier(ProofingPolicy policy) => services.GetRequiredKeyedService<IIdentityVerifier>(policy.Verifier);
 
@@ -86,7 +102,8 @@ public sealed class ProofedIssuance(IIdentityProofingStore store, IAccountStore 
         VerificationResult result, IReadOnlyList<EvidenceFile> files, RequestOrigin origin, CancellationToken ct)
     {
         var criteria = Criteria(application, result.Outcome, result.VerifiedName);
-        var step = ProofingStateMachine.Next(policy.Approval, result.Outcome, criteria);
+        // Only the criteria the policy requires decide; the officer still sees every one.
+        var step = ProofingStateMachine.Next(policy.Approval, result.Outcome, ProofingCriteria.RequiredBy(policy, criteria));
         var now = clock.GetUtcNow();
         var next = application with
         {

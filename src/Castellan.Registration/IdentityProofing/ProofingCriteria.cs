@@ -37,6 +37,10 @@ public static class ProofingCriteria
 
     public static bool AllPass(IReadOnlyList<CriterionResult> criteria) => criteria.Count > 0 && criteria.All(c => c.Passed);
 
+    /// <summary>The results of the criteria <paramref name="policy"/> requires, which alone decide automatic approval.</summary>
+    public static IReadOnlyList<CriterionResult> RequiredBy(ProofingPolicy policy, IReadOnlyList<CriterionResult> criteria) =>
+        criteria.Where(c => policy.Criteria.Contains(c.Code, StringComparer.Ordinal)).ToList();
+
     private static CriterionResult NameCheck(string? verified, string? csrName)
     {
         if (string.IsNullOrWhiteSpace(verified)) return new(NameMatches, false, "no verified name to compare with");

@@ -45,7 +45,7 @@ public sealed class ReviewApplications(ProofedIssuance core, IAccountStore accou
         if (found.IsError) return found.Error;
         var a = found.Value;
         if (a.Status != ProofingStatus.AwaitingReview) return new Conflict($"application '{id}' is {ProofedIssuance.Code(a.Status)}, not waiting for review");
-        var policy = core.Policy(a.PolicyId);
+        var policy = await core.PolicyAsync(a.PolicyId, a.AccountId, ct);
         if (policy is null) return ProofedIssuance.NotFound(id);
         var name = string.IsNullOrWhiteSpace(verifiedName) ? a.VerifiedName ?? a.Name : verifiedName.Trim();
         if (name.Length > 64 || name.Any(char.IsControl)) return new ApplicationInvalid([new FieldError("verifiedName", "at most 64 characters on one line")]);
@@ -96,7 +96,7 @@ public sealed class ReviewApplications(ProofedIssuance core, IAccountStore accou
         var found = await GetAsync(caller, id, ct);
         if (found.IsError) return found.Error;
         var a = found.Value;
-        var policy = core.Policy(a.PolicyId);
+        var policy = await core.PolicyAsync(a.PolicyId, a.AccountId, ct);
         if (policy is null) return ProofedIssuance.NotFound(id);
         if (policy.Verifier == IdentityProofingOptions.DocumentUploadVerifierName) return new Conflict("this application's evidence is uploaded by the applicant");
         if (a.Status != ProofingStatus.AwaitingEvidence) return new Conflict($"application '{id}' is {ProofedIssuance.Code(a.Status)}, not waiting for evidence");

@@ -152,6 +152,142 @@ public sealed class PortalAdminTests(PortalFixture fx) : IClassFixture<PortalFix
         await fx.ScreenshotAsync(page, name);
     }
 
+    [Fact]
+    public async Task A_registration_service_is_refused_field_by_field_then_added_and_changed_and_a_standard_user_gets_none()
+    {
+        var page = await SignedInAsync(fx.A.AdminEmail);
+        await Expect(page.Locator("[data-testid=nav-registration-services]")).ToHaveAttributeAsync("href", "/settings/registration-services");
+        await page.GotoAsync("/settings/registration-services");
+        await LiveAsync(page);
+
+        // A product without an email address, a fee that is no amount and no documents: each refused beside its field.
+        var name = "Qualified signature " + Guid.NewGuid().ToString("N")[..6];
+        await page.Locator("#service-name").FillAsync(name);
+        await ChooseProductAsync(page, "TLS server");
+        await page.Locator("#service-fee").FillAsync("twelve");
+        await page.Locator("#save-service").ClickAsync();
+        await Expect(FieldOf(page, "#service-product")).ToContainTextAsync("issues no certificate with an email address");
+        await Expect(FieldOf(page, "#service-fee")).ToContainTextAsync("the fee is an amount");
+        await Expect(FieldOf(page, "#service-checklist")).ToContainTextAsync("list 1 to 20 distinct documents");
+        await Expect(page.Locator("#service-name")).ToHaveValueAsync(name);
+
+        await ChooseProductAsync(page, "S/MIME mailbox");
+        await page.Locator("#service-checklist").FillAsync("Signed application\nNotarised ID copy, both sides");
+        await page.Locator("#service-fee").FillAsync("25.50");
+        await page.Locator("#service-currency").FillAsync("eur");
+        await page.Locator("#save-service").ClickAsync();
+        await Expect(page.Locator("[data-testid=service-saved]")).ToContainTextAsync($"Service '{name}' added.");
+        var row = page.Locator("[data-testid=services-table] tr").Filter(new() { HasText = name });
+        await Expect(row.Locator("[data-testid=service-fee]")).ToHaveTextAsync("25.50 EUR");
+        await Expect(row.Locator("[data-testid=service-checklist]")).ToHaveTextAsync("Signed application; Notarised ID copy, both sides");
+        var listed = (await RegistrationServer.Json(await fx.A.Admin.GetAsync("/api/v1/registration-services"), 200)).EnumerateArray()
+            .Single(x => x.GetProperty("name").GetString() == name);
+        var id = listed.GetProperty("id").GetString()!;
+        Assert.Equal(("prd_smime", 25.50m, "EUR", true), (listed.GetProperty("productId").GetString(), listed.GetProperty("fee").GetDecimal(),
+            listed.GetProperty("currency").GetString(), listed.GetProperty("enabled").GetBoolean()));
+
+        // Changed: a bad currency first (refused beside it), then a new fee and no longer offered.
+        await page.Locator($"[data-testid=edit-service-{id}]").ClickAsync();
+        await Expect(page.Locator("#service-fee")).ToHaveValueAsync("25.50");
+        await page.Locator("#service-currency").FillAsync("EURO");
+        await page.Locator("#save-service").ClickAsync();
+        await Expect(FieldOf(page, "#service-currency")).ToContainTextAsync("3-letter ISO 4217 code");
+        await page.Locator("#service-currency").FillAsync("EUR");
+        await page.Locator("#service-fee").FillAsync("30");
+        await page.Locator("[data-testid=service-enabled-box] input").UncheckAsync();
+        await page.Locator("#save-service").ClickAsync();
+        await Expect(page.Locator("[data-testid=service-saved]")).ToContainTextAsync($"Service '{name}' changed.");
+        await Expect(row.Locator("[data-testid=service-enabled]")).ToHaveTextAsync("no");
+        await ShotAsync(page, "registration-services");
+        var changed = await RegistrationServer.Json(await fx.A.Admin.GetAsync($"/api/v1/registration-services/{id}"), 200);
+        Assert.Equal((30m, false), (changed.GetProperty("fee").GetDecimal(), changed.GetProperty("enabled").GetBoolean()));
+        var audit = (await fx.Server.Client.GetFromJsonAsync<JsonElement>($"/api/v1/audit?action=registration-service.changed&target=registration-service:{id}")).EnumerateArray().Single();
+        Assert.Contains("\"Enabled\":false", audit.GetProperty("detailsJson").GetString(), StringComparison.Ordinal);
+
+        // A Standard User has no link, the page shows the RA's refusal and no form, and the API answers 403.
+        var standard = await fx.Server.AddMemberAsync(fx.A.AccountId, "standard-user");
+        var theirs = await SignedInAsync(standard.Email);
+        await Expect(theirs.Locator("[data-testid=nav-registration-services]")).ToHaveCountAsync(0);
+        await theirs.GotoAsync("/settings/registration-services");
+        await LiveAsync(theirs);
+        await Expect(theirs.Locator("[data-testid=error]")).ToContainTextAsync("lacks");
+        await Expect(theirs.Locator("[data-testid=service-form]")).ToHaveCountAsync(0);
+        Assert.Equal(403, (int)(await standard.Key.GetAsync("/api/v1/registration-services")).StatusCode);
+        Assert.Equal(403, (int)(await standard.Key.PutAsJsonAsync($"/api/v1/registration-services/{id}", new { name = "x" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_identity_proofing_policy_without_identity_verified_is_refused_beside_the_criteria_then_added_changed_and_offered()
+    {
+        var page = await SignedInAsync(fx.A.AdminEmail);
+        await Expect(page.Locator("[data-testid=nav-identity-proofing]")).ToHaveAttributeAsync("href", "/settings/identity-proofing");
+        await page.GotoAsync("/settings/identity-proofing");
+        await LiveAsync(page);
+        // The operator's three policies are listed, read-only.
+        await Expect(page.Locator("[data-testid=policy-name]")).ToHaveCountAsync(3);
+
+        var name = "Signing with eKYC " + Guid.NewGuid().ToString("N")[..6];
+        await page.Locator("#policy-name").FillAsync(name);
+        await ChooseAsync(page, "#policy-product", "Document signing");
+        await ChooseAsync(page, "#policy-verifier", "attested");
+        await page.Locator("[data-testid=criterion-identity-verified] input").UncheckAsync();
+        await page.Locator("#save-policy").ClickAsync();
+        await Expect(page.Locator("[data-testid=criteria-error]")).ToContainTextAsync("'identity-verified' is always required");
+        await Expect(page.Locator("#policy-name")).ToHaveValueAsync(name);
+
+        await page.Locator("[data-testid=criterion-identity-verified] input").CheckAsync();
+        await page.Locator("[data-testid=criterion-name-matches] input").UncheckAsync();
+        await page.Locator("#save-policy").ClickAsync();
+        await Expect(page.Locator("[data-testid=policy-saved]")).ToContainTextAsync($"Policy '{name}' added.");
+        var row = page.Locator("[data-testid=policies-table] tr").Filter(new() { HasText = name });
+        await Expect(row.Locator("[data-testid=policy-criteria]")).ToHaveTextAsync("identity-verified, email-confirmed, strong-authentication");
+        var listed = (await RegistrationServer.Json(await fx.A.Admin.GetAsync("/api/v1/identity-proofing/policies"), 200)).EnumerateArray()
+            .Single(p => p.GetProperty("name").GetString() == name);
+        var id = listed.GetProperty("id").GetString()!;
+        Assert.Equal(("prd_document_signing", "automatic", "attested"), (listed.GetProperty("productId").GetString(), listed.GetProperty("approval").GetString(), listed.GetProperty("verifier").GetString()));
+
+        // Changed to manual review; the applicants' page offers it.
+        await page.Locator($"[data-testid=edit-policy-{id}]").ClickAsync();
+        await ChooseAsync(page, "#policy-approval", "Manual: an RA officer reviews every application");
+        await page.Locator("#save-policy").ClickAsync();
+        await Expect(page.Locator("[data-testid=policy-saved]")).ToContainTextAsync($"Policy '{name}' changed.");
+        await ShotAsync(page, "identity-proofing-policies");
+        Assert.Equal("manual", (await RegistrationServer.Json(await fx.A.Admin.GetAsync("/api/v1/identity-proofing/policies"), 200)).EnumerateArray()
+            .Single(p => p.GetProperty("id").GetString() == id).GetProperty("approval").GetString());
+        await page.GotoAsync("/identity/apply");
+        await LiveAsync(page);
+        await page.Locator(".mud-select:has(#policy)").First.ClickAsync();
+        await Expect(page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = name })).ToHaveCountAsync(1);
+
+        // A Standard User sees the policies (they apply under them) but gets no form, and the API refuses the change.
+        var standard = await fx.Server.AddMemberAsync(fx.A.AccountId, "standard-user");
+        var theirs = await SignedInAsync(standard.Email);
+        await Expect(theirs.Locator("[data-testid=nav-identity-proofing]")).ToHaveCountAsync(0);
+        await theirs.GotoAsync("/settings/identity-proofing");
+        await LiveAsync(theirs);
+        await Expect(theirs.Locator("[data-testid=policy-name]").Filter(new() { HasText = name })).ToHaveCountAsync(1);
+        await Expect(theirs.Locator("[data-testid=policy-form]")).ToHaveCountAsync(0);
+        Assert.Equal(403, (int)(await standard.Key.PutAsJsonAsync($"/api/v1/identity-proofing/policies/{id}", new { name = "x" })).StatusCode);
+    }
+
+    private static async Task ChooseAsync(IPage page, string input, string item)
+    {
+        await page.Locator($".mud-select:has({input})").First.ClickAsync();
+        var option = page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(item) + "$") });
+        await option.WaitForAsync();
+        await option.ClickAsync();
+        await Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
+    }
+
+    private static async Task ChooseProductAsync(IPage page, string product)
+    {
+        await page.Locator(".mud-select:has(#service-product)").First.ClickAsync();
+        var item = page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(product) + "$") });
+        await item.WaitForAsync();
+        await item.ClickAsync();
+        await Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
+    }
+
     /// <summary>The MudBlazor input control around one input: its helper line is where the field's message shows.</summary>
     private static ILocator FieldOf(IPage page, string inputSelector) =>
         page.Locator(".mud-input-control").Filter(new() { Has = page.Locator(inputSelector) });

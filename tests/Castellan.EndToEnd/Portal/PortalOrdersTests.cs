@@ -333,6 +333,56 @@ public sealed class PortalOrdersTests(PortalOrdersFixture fx) : IClassFixture<Po
         return "-----BEGIN CERTIFICATE REQUEST-----\n" + string.Join("\n", Convert.ToBase64String(der).Chunk(64).Select(c => new string(c))) + "\n-----END CERTIFICATE REQUEST-----\n";
     }
 
+    [Fact]
+    public async Task The_approvals_queue_pages_on_the_server_and_shows_the_total_the_orders_API_counts()
+    {
+        // Three more orders waiting for the administrator (a Basic User's orders need approval).
+        var basic = await fx.Server.AddMemberAsync(fx.C.AccountId, "basic-user");
+        var placed = new List<string>();
+        for (var i = 0; i < 3; i++) placed.Add(await fx.PlaceAsync(basic.Key, $"page{i}.queue.orders.example.com"));
+        var api = await Castellan.IntegrationTests.Registration.RegistrationServer.Json(await fx.C.Admin.GetAsync("/api/v1/orders?status=pending-approval&pageSize=500"), 200);
+        var total = api.GetProperty("total").GetInt32();
+        Assert.True(total >= 3, $"wanted at least 3 pending orders, the API counts {total}");
+        var pages = (total + 1) / 2;
+
+        var page = await SignedInAsync(fx.C.AdminEmail);
+        await page.GotoAsync("/orders/approvals?pageSize=2");
+        await LiveAsync(page);
+        await Expect(page.Locator("[data-testid=queue-ready]")).ToHaveAttributeAsync("data-page", "1");
+        await Expect(page.Locator("[data-testid=queue-total]")).ToHaveTextAsync($"1–2 of {total} orders pending approval · page 1 of {pages}");
+        await Expect(page.Locator("[data-testid=queue-status-pending-approval]")).ToContainTextAsync($"({total})");
+
+        // The last page holds the rest, newest first across pages: every order the API lists appears exactly once.
+        var seen = new List<string>();
+        for (var p = 1; p <= pages; p++)
+        {
+            if (p > 1)
+            {
+                await page.Locator("#queue-next").ClickAsync();
+                await Expect(page.Locator("[data-testid=queue-ready]")).ToHaveAttributeAsync("data-page", p.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            await Expect(page.Locator("[data-testid=queue-order-link]")).ToHaveCountAsync(p < pages ? 2 : total - 2 * (pages - 1));
+            seen.AddRange(await page.Locator("[data-testid=queue-order-link]").AllInnerTextsAsync());
+        }
+        var listed = api.GetProperty("items").EnumerateArray().Select(o => o.GetProperty("id").GetString()!).ToList();
+        Assert.Equal(listed, seen);
+        Assert.Subset(seen.ToHashSet(), placed.ToHashSet());
+
+        // Rejecting on the first page (the newest, one of this test's orders) refreshes the page and the total from the RA.
+        var last = seen[0];
+        Assert.Contains(last, placed);
+        for (var p = pages - 1; p >= 1; p--)
+        {
+            await page.Locator("#queue-previous").ClickAsync();
+            await Expect(page.Locator("[data-testid=queue-ready]")).ToHaveAttributeAsync("data-page", p.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        await page.Locator($"#queue-reason-{last}").FillAsync("Not ours");
+        await page.Locator($"#queue-reject-{last}").ClickAsync();
+        await Expect(page.Locator("[data-testid=queue-done]")).ToContainTextAsync($"Order {last} rejected");
+        await Expect(page.Locator("[data-testid=queue-status-pending-approval]")).ToContainTextAsync($"({total - 1})");
+        await Expect(page.Locator($"[data-testid=queue-{last}]")).ToHaveCountAsync(0);
+    }
+
     private async Task<IPage> SignedInAsync(string email)
     {
         var page = await fx.NewPageAsync();

@@ -109,6 +109,42 @@ public sealed class PortalTrackTests(PortalTrackFixture fx) : IClassFixture<Port
         await RegistrationServer.Json(await fx.Server.Anonymous.PostAsync($"/track/trk_{new string('x', 43)}/validations/{mailed}/resend", null), 404);
     }
 
+    [Fact]
+    public async Task After_three_resends_in_the_hour_the_track_page_says_the_limit_is_reached_and_when_to_try_again()
+    {
+        var (accountId, adminId) = await fx.Server.CreateAccountAsync("enterprise");
+        using (var credit = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/billing/accounts/{accountId}/credits")
+        {
+            Content = JsonContent.Create(new { amountMinor = 20_000, currency = "USD", paymentReference = "wire " + Guid.NewGuid().ToString("N")[..8] }),
+        })
+        {
+            credit.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+            await RegistrationServer.Json(await fx.Server.Client.SendAsync(credit), 201);
+        }
+        var admin = fx.Server.KeyClient(await fx.Server.NewKeyAsync(accountId, adminId));
+        var mailed = $"lim-{Guid.NewGuid():N}"[..12] + ".com";
+        var csr = File.ReadAllText(await Tools.NewCsrAsync(TestPaths.NewDirectory("track-limit"), "ec:P-256", $"/CN={mailed}", $"DNS:{mailed}"));
+        using var place = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders")
+        {
+            Content = JsonContent.Create(new { productId = "prd_tls_server", csr, validationMethod = "email" }),
+        };
+        place.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        var orderId = (await RegistrationServer.Json(await admin.SendAsync(place), 201)).GetProperty("id").GetString()!;
+        var token = (await RegistrationServer.Json(await admin.PostAsync($"/api/v1/orders/{orderId}/tracking-link", null), 200)).GetProperty("token").GetString()!;
+        for (var i = 0; i < 3; i++) await RegistrationServer.Json(await fx.Server.Anonymous.PostAsync($"/track/{token}/validations/{mailed}/resend", null), 204);
+
+        var page = await fx.NewPageAsync();
+        await page.GotoAsync($"/track/{token}");
+        await page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        var step = page.Locator($"[data-testid=track-validation][data-name='{mailed}']");
+        await step.Locator("[data-testid=track-resend]").ClickAsync();
+        var result = step.Locator("[data-testid=track-resend-result]");
+        await Expect(result).ToContainTextAsync("Resend limit reached");
+        await Expect(result).ToContainTextAsync("already sent 3 times in the last 60 minutes; try again in");
+        await Expect(step.Locator("[data-testid=track-resend]")).ToBeDisabledAsync();
+        Assert.Single((await fx.Server.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/audit?action=order.validation-email-resend-refused&target=order:{orderId}")).EnumerateArray());
+    }
+
     private static string ValueIn(MimeKit.MimeMessage mail) =>
         Regex.Match(mail.TextBody ?? "", @"^\s+([a-z2-7]{26})\s*$", RegexOptions.Multiline).Groups[1].Value;
 

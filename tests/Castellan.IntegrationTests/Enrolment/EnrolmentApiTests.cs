@@ -258,6 +258,13 @@ public abstract class EnrolmentApiTests<TServer>(TServer server) : IClassFixture
     private async Task<(HttpClient Admin, string AccountId)> TenantAsync()
     {
         var (account, adminId) = await server.CreateAccountAsync("enterprise");
+        // Approvals charge the account (EnrolmentChargeTests), so each tenant starts with credit for a few certificates.
+        using var credit = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/billing/accounts/{account}/credits")
+        {
+            Content = JsonContent.Create(new { amountMinor = 100_000, currency = "USD", paymentReference = "wire " + Guid.NewGuid().ToString("N")[..8] }),
+        };
+        credit.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        await RegistrationServer.Json(await server.Client.SendAsync(credit), 201);
         return (server.KeyClient(await server.NewKeyAsync(account, adminId)), account);
     }
 

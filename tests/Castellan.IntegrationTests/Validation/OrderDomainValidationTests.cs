@@ -15,7 +15,7 @@ namespace Castellan.IntegrationTests.Validation;
 /// A registration server whose VA resolves the "com" zone of a real BIND (tls-server refuses reserved names such as
 /// .test), with "denied.com" naming another CA in CAA, and whose outbox mails through a real SMTP sink.
 /// </summary>
-public sealed class DcvOrdersServer : Castellan.IntegrationTests.Registration.RegistrationServer
+public class DcvOrdersServer : Castellan.IntegrationTests.Registration.RegistrationServer
 {
     public SmtpSink Smtp { get; private set; } = null!;
 

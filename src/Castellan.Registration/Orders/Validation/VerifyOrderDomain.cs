@@ -1,6 +1,7 @@
 using Castellan.Registration.Contracts;
 using Castellan.Registration.Roles;
 using Castellan.Validation.Contracts;
+using Microsoft.Extensions.Options;
 
 namespace Castellan.Registration.Orders.Validation;
 
@@ -11,7 +12,7 @@ namespace Castellan.Registration.Orders.Validation;
 /// (CAA is checked right before signing); a manual or API product still waits for its approver.
 /// </summary>
 public sealed class VerifyOrderDomain(OrderService orders, OrderDomainValidation dcv, IOrderValidationStore store, IProductStore products,
-    IValidationAuthority va, IEmailValidation email, TrackingLinks links)
+    IValidationAuthority va, IEmailValidation email, TrackingLinks links, ISendWindowStore windows, IOptions<RegistrationOptions> options, TimeProvider clock)
 {
     public async Task<Result<Order>> VerifyAsync(Caller caller, string id, string? name, string? submittedValue, RequestOrigin origin, CancellationToken ct)
     {
@@ -99,7 +100,25 @@ public sealed class VerifyOrderDomain(OrderService orders, OrderDomainValidation
         if (order is null) return new NotFound("tracking link", "this tracking link does not exist or was replaced");
         var found = await FindRowAsync(order, name, ct);
         if (found.IsError) return found.Error;
-        return await ResendAsync(order, found.Value.Row, TrackingActor, new RequestOrigin(TrackingActor, address), ct);
+        var origin = new RequestOrigin(TrackingActor, address);
+        var row = found.Value.Row;
+        if (row.Status != OrderValidationStatus.Pending || row.EmailChallengeId is null) return new Conflict("only a pending email validation can be resent");
+        // Counted per order (all its names together), durably, so every node and every name share the same few sends.
+        var limit = options.Value.TrackingResendLimit;
+        if (limit > 0)
+        {
+            var window = options.Value.TrackingResendWindow;
+            var now = clock.GetUtcNow();
+            var taken = await windows.TakeAsync("tracking-resend:" + order.Id, now, window, limit, ct);
+            if (!taken.Allowed)
+            {
+                var wait = taken.RetryAt - now < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : taken.RetryAt - now;
+                await orders.AuditAsync(TrackingActor, "order.validation-email-resend-refused", order, order.Status, order.Status, origin,
+                    new { name = row.Name, limit, window = window.ToString(), retryAfterSeconds = (long)Math.Ceiling(wait.TotalSeconds) });
+                return new SendLimitReached("the validation email of this order", limit, window, wait);
+            }
+        }
+        return await ResendAsync(order, row, TrackingActor, origin, ct);
     }
 
     /// <summary>The audit actor of actions taken through a tracking link, which has no user behind it.</summary>

@@ -16,10 +16,27 @@ internal static class IdentityProofingEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var g = api.MapGroup("/identity-proofing").WithTags("Identity proofing");
-        g.MapGet("/policies", (ProofedIssuance core) => Results.Ok(core.Policies.Select(p => new
+        g.MapGet("/policies", async (string? account, HttpContext http, ProofingPolicies policies, CancellationToken ct) =>
         {
-            id = p.Id, name = p.Name, productId = p.ProductId, approval = p.Approval.ToString().ToLowerInvariant(), verifier = p.Verifier,
-        }))).RequirePermission(Permission.CertificatesRequest).WithSummary("The identity-proofing policies: product, approval mode (manual, automatic, api) and verifier");
+            var list = await policies.ListAsync(http.Caller(), account, ct);
+            return list.IsError ? ProblemResults.From(list.Error) : Results.Ok(list.Value.Select(PolicyView.From).ToList());
+        }).RequirePermission(Permission.CertificatesRequest)
+          .WithSummary("The identity-proofing policies offered in the account: the operator's (accountId null) and the account's own; product, approval mode (manual, automatic, api), verifier and required criteria");
+
+        g.MapPost("/policies", async (PolicyBody? body, HttpContext http, ProofingPolicies policies, CancellationToken ct) =>
+        {
+            if (body is null) return ProblemResults.BadRequest("a JSON body is required");
+            var created = await policies.CreateAsync(http.Caller(), body.AccountId, body.Input, http.Origin(), ct);
+            return created.IsError ? ProblemResults.From(created.Error) : Results.Created($"/api/v1/identity-proofing/policies/{created.Value.Id}", PolicyView.From(created.Value));
+        }).RequirePermission(Permission.SettingsManage)
+          .WithSummary("Define an account's identity-proofing policy: name, productId, approval (manual, automatic, api), verifier, criteria (identity-verified always)");
+
+        g.MapPut("/policies/{id}", async (string id, PolicyBody? body, HttpContext http, ProofingPolicies policies, CancellationToken ct) =>
+        {
+            if (body is null) return ProblemResults.BadRequest("a JSON body is required");
+            var changed = await policies.UpdateAsync(http.Caller(), id, body.Input, http.Origin(), ct);
+            return changed.IsError ? ProblemResults.From(changed.Error) : Results.Ok(PolicyView.From(changed.Value));
+        }).RequirePermission(Permission.SettingsManage).WithSummary("Change an account's identity-proofing policy (every field, as when defining it)");
 
         g.MapPost("/applications", async (ApiApplicationBody? body, HttpContext http, DecideInRealTime decide, CancellationToken ct) =>
         {
@@ -76,6 +93,16 @@ internal static class IdentityProofingEndpoints
 internal sealed record ApiApplicationBody(string? PolicyId, string? Name, string? Email, string? Csr, Dictionary<string, string?>? Evidence);
 
 internal sealed record DecisionBody(string? Reason, string? VerifiedName);
+
+internal sealed record PolicyBody(string? AccountId, string? Name, string? ProductId, string? Approval, string? Verifier, IReadOnlyList<string>? Criteria)
+{
+    public ProofingPolicyInput Input => new(Name, ProductId, Approval, Verifier, Criteria);
+}
+
+internal sealed record PolicyView(string Id, string? AccountId, string Name, string ProductId, string Approval, string Verifier, IReadOnlyList<string> Criteria)
+{
+    public static PolicyView From(ProofingPolicy p) => new(p.Id, p.AccountId, p.Name, p.ProductId, ProofingPolicies.Code(p.Approval), p.Verifier, p.Criteria);
+}
 
 internal sealed record ApplicationView(string Id, string AccountId, string PolicyId, string Name, string Email, string Status, string Verifier, string Outcome,
     string? VerifiedName, string Authentication, bool EmailConfirmed, IReadOnlyList<CriterionView> Criteria, string? Reason, string? DecidedBy,

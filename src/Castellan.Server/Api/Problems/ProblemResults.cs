@@ -60,12 +60,15 @@ internal static class ProblemResults
         WrongRegistrationStage e => Problem(409, "wrong-stage", "The application is not at the stage for this action", e.Detail, "registration.stage"),
         // Seed 000 identity proofing: field errors by field; a real-time refusal lists every criterion, failed or not.
         ApplicationInvalid e => Problem(422, "application-invalid", "The application is invalid", e.Detail, errors: e.Errors),
+        ProofingPolicyInvalid e => Problem(422, "policy-invalid", "The identity-proofing policy is invalid", e.Detail, errors: e.Errors),
         ApplicationRefused e => Results.Problem(detail: e.Detail, statusCode: 422, title: "The application was rejected", type: "urn:castellan:problem:application-rejected",
             extensions: new Dictionary<string, object?>
             {
                 ["applicationId"] = e.ApplicationId,
                 ["criteria"] = e.Criteria.Select(c => new { code = c.Code, passed = c.Passed, detail = c.Detail }).ToList(),
             }),
+        // RFC 6585 4 and RFC 9110 10.2.3: too many resends answers 429 with Retry-After in whole seconds.
+        SendLimitReached e => new WithRetryAfter(Problem(429, "rate-limited", "Too many requests", e.Detail), e.RetryAfter),
         Castellan.Registration.Access.AddressNotAllowed e => Problem(403, "address-not-allowed", "Not allowed from this address", e.Detail),
         _ => Problem(500, "internal", "Internal error", "The server could not complete the request."),
     };
@@ -82,5 +85,15 @@ internal static class ProblemResults
         // Field-level errors, so a form can show each beside its field (RFC 9457 3.2 extension member).
         if (errors is not null) extensions!["errors"] = errors.Select(e => new { field = e.Field, detail = e.Detail }).ToList();
         return Results.Problem(detail: detail, statusCode: status, title: title, type: $"urn:castellan:problem:{type}", extensions: extensions);
+    }
+
+    /// <summary>A problem answer that also tells the client when to try again.</summary>
+    private sealed class WithRetryAfter(IResult inner, TimeSpan after) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.Headers.RetryAfter = ((long)Math.Max(1, Math.Ceiling(after.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(http);
+        }
     }
 }

@@ -30,6 +30,20 @@ internal static class RegistrationNumberEndpoints
             return list.IsError ? ProblemResults.From(list.Error) : Results.Ok(list.Value.Select(ServiceView.From).ToList());
         }).RequirePermission(Permission.OrdersApprove).WithSummary("The account's registration services");
 
+        s.MapGet("/{id}", async (string id, HttpContext http, RegistrationServices services, CancellationToken ct) =>
+        {
+            var found = await services.GetAsync(http.Caller(), id, Permission.OrdersApprove, ct);
+            return found.IsError ? ProblemResults.From(found.Error) : Results.Ok(ServiceView.From(found.Value));
+        }).RequirePermission(Permission.OrdersApprove).WithSummary("One registration service of the caller's account");
+
+        s.MapPut("/{id}", async (string id, ServiceBody? body, HttpContext http, RegistrationServices services, CancellationToken ct) =>
+        {
+            if (body is null) return ProblemResults.BadRequest("a JSON body is required");
+            var changed = await services.UpdateAsync(http.Caller(), id, body.Input, body.Enabled, http.Origin(), ct);
+            return changed.IsError ? ProblemResults.From(changed.Error) : Results.Ok(ServiceView.From(changed.Value));
+        }).RequirePermission(Permission.SettingsManage)
+          .WithSummary("Change a registration service: name, product, checklist, fee, currency (every field, as when enabling) and 'enabled' (offered on the public page)");
+
         var a = api.MapGroup("/registration-applications").WithTags("Registration numbers");
         a.MapPost("", async (RegisterBody? body, HttpContext http, RegisterApplicant register, CancellationToken ct) =>
         {

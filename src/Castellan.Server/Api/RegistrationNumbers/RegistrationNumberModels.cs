@@ -3,7 +3,7 @@ using Castellan.Registration.Enrollment.RegistrationNumber;
 
 namespace Castellan.Server.Api.RegistrationNumbers;
 
-public sealed record ServiceBody(string? AccountId, string? Name, string? ProductId, IReadOnlyList<string>? Checklist, decimal? Fee, string? Currency)
+public sealed record ServiceBody(string? AccountId, string? Name, string? ProductId, IReadOnlyList<string>? Checklist, decimal? Fee, string? Currency, bool? Enabled = null)
 {
     public RegistrationServiceInput Input => new(Name, ProductId, Checklist, Fee, Currency);
 }

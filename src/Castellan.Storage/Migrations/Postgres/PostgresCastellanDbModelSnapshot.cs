@@ -2018,6 +2018,57 @@ namespace Castellan.Storage.Migrations.Postgres
                     b.ToTable("profiles", (string)null);
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.ProofingPolicyRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Approval")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Criteria")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ProductId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Verifier")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("proofing_policies", (string)null);
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.RecoveryCodeRow", b =>
                 {
                     b.Property<string>("UserId")
@@ -2367,6 +2418,23 @@ namespace Castellan.Storage.Migrations.Postgres
                     b.HasKey("UserId");
 
                     b.ToTable("second_factors", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.SendWindowRow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("send_windows", (string)null);
                 });
 
             modelBuilder.Entity("Castellan.Storage.Entities.StatusChangeRow", b =>
@@ -2961,6 +3029,15 @@ namespace Castellan.Storage.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.ProofingPolicyRow", b =>
+                {
+                    b.HasOne("Castellan.Storage.Entities.AccountRow", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Castellan.Storage.Entities.RegistrationApplicationRow", b =>

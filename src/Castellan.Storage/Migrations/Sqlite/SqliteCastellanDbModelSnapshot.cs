@@ -2011,6 +2011,57 @@ namespace Castellan.Storage.Migrations.Sqlite
                     b.ToTable("profiles", (string)null);
                 });
 
+            modelBuilder.Entity("Castellan.Storage.Entities.ProofingPolicyRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Approval")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Criteria")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProductId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Verifier")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("proofing_policies", (string)null);
+                });
+
             modelBuilder.Entity("Castellan.Storage.Entities.RecoveryCodeRow", b =>
                 {
                     b.Property<string>("UserId")
@@ -2360,6 +2411,23 @@ namespace Castellan.Storage.Migrations.Sqlite
                     b.HasKey("UserId");
 
                     b.ToTable("second_factors", (string)null);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.SendWindowRow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("send_windows", (string)null);
                 });
 
             modelBuilder.Entity("Castellan.Storage.Entities.StatusChangeRow", b =>
@@ -2952,6 +3020,15 @@ namespace Castellan.Storage.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Castellan.Storage.Entities.ProofingPolicyRow", b =>
+                {
+                    b.HasOne("Castellan.Storage.Entities.AccountRow", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Castellan.Storage.Entities.RegistrationApplicationRow", b =>

@@ -24,6 +24,15 @@ internal sealed class RegistrationNumberStore(IDbContextFactory<CastellanDb> fac
         return row is null ? null : From(row);
     }
 
+    public async Task<bool> UpdateServiceAsync(RegistrationService s, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var checklist = string.Join('\n', s.Checklist);
+        return await db.Set<RegistrationServiceRow>().Where(x => x.Id == s.Id && x.AccountId == s.AccountId).ExecuteUpdateAsync(u => u
+            .SetProperty(x => x.Name, s.Name).SetProperty(x => x.ProductId, s.ProductId).SetProperty(x => x.Checklist, checklist)
+            .SetProperty(x => x.Fee, s.Fee).SetProperty(x => x.Currency, s.Currency).SetProperty(x => x.Enabled, s.Enabled), ct) == 1;
+    }
+
     public async Task<IReadOnlyList<RegistrationService>> ListServicesAsync(string? accountId, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
