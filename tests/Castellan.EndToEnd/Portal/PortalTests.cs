@@ -22,6 +22,7 @@ public sealed class PortalTests(PortalFixture fx) : IClassFixture<PortalFixture>
         await page.Locator("#password").FillAsync("not the password at all");
         await page.Locator("#sign-in").ClickAsync();
         await Expect(page.GetByText("The email or password is not correct.")).ToBeVisibleAsync();
+        await Expect(page.Locator("#password")).ToHaveValueAsync("");
         await Expect(page.Locator("#email")).ToHaveValueAsync(fx.B.AdminEmail);
         await fx.ScreenshotAsync(page, "signin-refused");
 
@@ -29,6 +30,9 @@ public sealed class PortalTests(PortalFixture fx) : IClassFixture<PortalFixture>
         await page.Locator("#email").FillAsync("nobody-" + Guid.NewGuid().ToString("N")[..8] + "@example.com");
         await page.Locator("#password").FillAsync(Password);
         await page.Locator("#sign-in").ClickAsync();
+        // The message is still on the page from the first refusal, so the cleared password is what says this one was
+        // answered; typing before that answer arrives would be wiped by it.
+        await Expect(page.Locator("#password")).ToHaveValueAsync("");
         await Expect(page.GetByText("The email or password is not correct.")).ToBeVisibleAsync();
 
         await page.Locator("#email").FillAsync(fx.B.AdminEmail);
