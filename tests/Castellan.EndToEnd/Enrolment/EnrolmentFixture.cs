@@ -53,14 +53,7 @@ public sealed class EnrolmentFixture : IAsyncLifetime
         var (account, adminId) = await Server.CreateAccountAsync("enterprise");
         AccountId = account;
         // Approvals charge the inviting account at the product's price, like orders: credit for the journeys' certificates.
-        using (var credit = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/billing/accounts/{account}/credits")
-        {
-            Content = System.Net.Http.Json.JsonContent.Create(new { amountMinor = 1_000_000, currency = "USD", paymentReference = "wire " + Guid.NewGuid().ToString("N")[..8] }),
-        })
-        {
-            credit.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-            await RegistrationServer.Json(await Server.Client.SendAsync(credit), 201);
-        }
+        await RaTestClient.CreditAsync(Server, account, 1_000_000);
         AdminEmail = (await Server.Get<Castellan.Registration.Contracts.IUserStore>().GetAsync(adminId, CancellationToken.None))!.Email;
         Admin = Server.KeyClient(await Server.NewKeyAsync(account, adminId));
         _playwright = await Playwright.CreateAsync();

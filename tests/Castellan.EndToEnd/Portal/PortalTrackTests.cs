@@ -55,14 +55,7 @@ public sealed class PortalTrackTests(PortalTrackFixture fx) : IClassFixture<Port
     public async Task The_track_page_shows_each_validation_step_with_its_pending_action_and_resending_delivers_a_second_email()
     {
         var (accountId, adminId) = await fx.Server.CreateAccountAsync("enterprise");
-        using (var credit = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/billing/accounts/{accountId}/credits")
-        {
-            Content = JsonContent.Create(new { amountMinor = 20_000, currency = "USD", paymentReference = "wire " + Guid.NewGuid().ToString("N")[..8] }),
-        })
-        {
-            credit.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-            await RegistrationServer.Json(await fx.Server.Client.SendAsync(credit), 201);
-        }
+        await RaTestClient.CreditAsync(fx.Server, accountId, 20_000);
         var admin = fx.Server.KeyClient(await fx.Server.NewKeyAsync(accountId, adminId));
         var mailed = $"trk-{Guid.NewGuid():N}"[..12] + ".com";
         var txt = $"trt-{Guid.NewGuid():N}"[..12] + ".com";
@@ -113,14 +106,7 @@ public sealed class PortalTrackTests(PortalTrackFixture fx) : IClassFixture<Port
     public async Task After_three_resends_in_the_hour_the_track_page_says_the_limit_is_reached_and_when_to_try_again()
     {
         var (accountId, adminId) = await fx.Server.CreateAccountAsync("enterprise");
-        using (var credit = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/billing/accounts/{accountId}/credits")
-        {
-            Content = JsonContent.Create(new { amountMinor = 20_000, currency = "USD", paymentReference = "wire " + Guid.NewGuid().ToString("N")[..8] }),
-        })
-        {
-            credit.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-            await RegistrationServer.Json(await fx.Server.Client.SendAsync(credit), 201);
-        }
+        await RaTestClient.CreditAsync(fx.Server, accountId, 20_000);
         var admin = fx.Server.KeyClient(await fx.Server.NewKeyAsync(accountId, adminId));
         var mailed = $"lim-{Guid.NewGuid():N}"[..12] + ".com";
         var csr = File.ReadAllText(await Tools.NewCsrAsync(TestPaths.NewDirectory("track-limit"), "ec:P-256", $"/CN={mailed}", $"DNS:{mailed}"));

@@ -97,15 +97,7 @@ public abstract class EnrolmentChargeTests<TServer>(TServer server) : IClassFixt
         return (server.KeyClient(await server.NewKeyAsync(account, adminId)), account);
     }
 
-    private async Task CreditAsync(string account, long amount)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/billing/accounts/{account}/credits")
-        {
-            Content = JsonContent.Create(new { amountMinor = amount, currency = "USD", paymentReference = "wire " + Guid.NewGuid().ToString("N")[..8] }),
-        };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        await RegistrationServer.Json(await server.Client.SendAsync(request), 201);
-    }
+    private Task CreditAsync(string account, long amount) => RaTestClient.CreditAsync(server, account, amount);
 
     private static async Task<string> PolicyAsync(HttpClient admin, string approval)
     {

@@ -4,7 +4,7 @@ using static Castellan.IntegrationTests.Registration.RegistrationServer;
 
 namespace Castellan.IntegrationTests.Registration;
 
-/// <summary>Small HTTP steps shared by the groups, price list and document tests.</summary>
+/// <summary>Small HTTP steps shared by the RA tests and the portal's Chromium tests.</summary>
 internal static class RaTestClient
 {
     public static string NewKey() => "key-" + Guid.NewGuid().ToString("N");

@@ -96,12 +96,7 @@ public abstract class TrackingResendLimitTests<TServer>(TServer server) : IClass
     private async Task<(string AccountId, HttpClient Admin)> TenantAsync()
     {
         var (accountId, adminId) = await server.CreateAccountAsync("enterprise");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/billing/accounts/{accountId}/credits")
-        {
-            Content = JsonContent.Create(new { amountMinor = 100_000, currency = "USD", paymentReference = "wire " + Guid.NewGuid().ToString("N")[..8] }),
-        };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        await Json(await server.Client.SendAsync(request), 201);
+        await Castellan.IntegrationTests.Registration.RaTestClient.CreditAsync(server, accountId, 100_000);
         return (accountId, server.KeyClient(await server.NewKeyAsync(accountId, adminId)));
     }
 }
