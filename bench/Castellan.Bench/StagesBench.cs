@@ -25,7 +25,7 @@ internal static class StagesBench
         var caSki = new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false);
         caRequest.CertificateExtensions.Add(caSki);
         using var caCert = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
-        var key = new CaSigningKey(KeyAlgorithm.EcP256, X509SignatureGenerator.CreateForECDsa(caKey));
+        var key = new CaSigningKey(KeyAlgorithm.EcP256, X509SignatureGenerator.CreateForECDsa(caKey), signsDeterministically: false);
         var record = new CertificateAuthorityRecord
         {
             Id = "issuing-1", Name = "bench", Kind = CaKind.Intermediate, SubjectDn = caName.Name, KeyAlgorithm = KeyAlgorithm.EcP256,

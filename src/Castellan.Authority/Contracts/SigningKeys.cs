@@ -12,7 +12,10 @@ public sealed record KeyReference(string Store, string Handle);
 /// <summary>
 /// A CA key in custody. Signing happens inside the store (in the HSM for PKCS#11); the private key is never handed out.
 /// </summary>
-public sealed class CaSigningKey(KeyAlgorithm algorithm, X509SignatureGenerator generator)
+/// <param name="algorithm">The key's algorithm; it fixes the signature hash.</param>
+/// <param name="generator">Makes the signatures; its public key and algorithm identifiers are the key's.</param>
+/// <param name="signsDeterministically">See <see cref="SignsDeterministically"/>; a key store says true only when it knows.</param>
+public sealed class CaSigningKey(KeyAlgorithm algorithm, X509SignatureGenerator generator, bool signsDeterministically)
 {
     private readonly Lazy<byte[]> _algorithmIdentifier = new(() => generator.GetSignatureAlgorithmIdentifier(algorithm.SignatureHash()));
 
@@ -23,6 +26,15 @@ public sealed class CaSigningKey(KeyAlgorithm algorithm, X509SignatureGenerator 
     public HashAlgorithmName Hash => Algorithm.SignatureHash();
 
     public PublicKey PublicKey => Generator.PublicKey;
+
+    /// <summary>
+    /// True when the same to-be-signed bytes always give the same signature: RSASSA-PKCS1-v1_5 (software or HSM) and
+    /// software ECDSA with the RFC 6979 nonce. Then a TBSCertificate recorded before signing can be signed again, after a
+    /// crash, into the byte-identical certificate a client may already hold. False for ECDSA whose k is random (an
+    /// HSM's CKM_ECDSA, or .NET's ECDSA where the RFC 6979 signer is unavailable): signing again gives another valid
+    /// signature, hence another certificate with the same serial number.
+    /// </summary>
+    public bool SignsDeterministically { get; } = signsDeterministically;
 
     /// <summary>DER AlgorithmIdentifier of the signatures this key makes.</summary>
     public ReadOnlyMemory<byte> SignatureAlgorithmIdentifier => _algorithmIdentifier.Value;

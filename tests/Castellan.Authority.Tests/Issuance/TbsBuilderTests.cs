@@ -56,7 +56,7 @@ public class TbsBuilderTests
     private static IssuerContext Issuer()
     {
         var name = new X500DistinguishedName("CN=TbsBuilder test CA");
-        var key = new CaSigningKey(KeyAlgorithm.EcP256, X509SignatureGenerator.CreateForECDsa(CaKey));
+        var key = new CaSigningKey(KeyAlgorithm.EcP256, X509SignatureGenerator.CreateForECDsa(CaKey), signsDeterministically: false);
         var record = new CertificateAuthorityRecord
         {
             Id = "issuing-1", Name = "test", Kind = CaKind.Intermediate, SubjectDn = name.Name, KeyAlgorithm = KeyAlgorithm.EcP256,

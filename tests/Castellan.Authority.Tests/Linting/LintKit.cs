@@ -46,7 +46,7 @@ internal static class LintKit
             Id = "lint-ca", Name = "Lint Test CA", Kind = CaKind.Intermediate, SubjectDn = name.Name, KeyAlgorithm = KeyAlgorithm.EcP256,
             Key = new KeyReference("software", "lint-ca.p8"), Status = CaStatus.Active, CreatedAt = Today.AddDays(-30),
         };
-        return new IssuerContext(record, name, ski.SubjectKeyIdentifierBytes.ToArray(), new CaSigningKey(KeyAlgorithm.EcP256, X509SignatureGenerator.CreateForECDsa(ec)))
+        return new IssuerContext(record, name, ski.SubjectKeyIdentifierBytes.ToArray(), new CaSigningKey(KeyAlgorithm.EcP256, X509SignatureGenerator.CreateForECDsa(ec), signsDeterministically: false))
         {
             Certificate = cert,
         };

@@ -131,14 +131,16 @@ public sealed class Pkcs11KeyStore(IOptions<Pkcs11KeyStoreOptions> options, ILog
                 var attributes = session.GetAttributeValue(publicKey, [CKA.CKA_EC_PARAMS, CKA.CKA_EC_POINT]);
                 if (!attributes[0].GetValueAsByteArray().AsSpan().SequenceEqual(CurveParams(algorithm))) throw Mismatch(handle, algorithm, "another curve");
                 var ec = ECDsa.Create(new ECParameters { Curve = algorithm.Curve(), Q = DecodeEcPoint(attributes[1].GetValueAsByteArray(), algorithm) });
-                return new CaSigningKey(algorithm, new Pkcs11EcdsaSignatureGenerator(signer, ec));
+                // CKM_ECDSA: the token draws k, so signing the same TBS again gives another signature.
+                return new CaSigningKey(algorithm, new Pkcs11EcdsaSignatureGenerator(signer, ec), signsDeterministically: false);
             }
             if (keyType != CKK.CKK_RSA) throw Mismatch(handle, algorithm, keyType.ToString());
             var rsaAttributes = session.GetAttributeValue(publicKey, [CKA.CKA_MODULUS, CKA.CKA_PUBLIC_EXPONENT]);
             var modulus = rsaAttributes[0].GetValueAsByteArray();
             var rsa = RSA.Create(new RSAParameters { Modulus = modulus, Exponent = rsaAttributes[1].GetValueAsByteArray() });
             if (rsa.KeySize != algorithm.RsaBits()) throw Mismatch(handle, algorithm, $"RSA-{rsa.KeySize}");
-            return new CaSigningKey(algorithm, new Pkcs11RsaSignatureGenerator(signer, rsa));
+            // CKM_RSA_PKCS is RSASSA-PKCS1-v1_5, deterministic by construction (RFC 8017 section 8.2.1).
+            return new CaSigningKey(algorithm, new Pkcs11RsaSignatureGenerator(signer, rsa), signsDeterministically: true);
         });
     }
 

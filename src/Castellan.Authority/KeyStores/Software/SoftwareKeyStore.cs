@@ -97,11 +97,16 @@ public sealed class SoftwareKeyStore : ISigningKeyStore
             {
                 var ec = ECDsa.Create();
                 ec.ImportFromEncryptedPem(pem, Secret);
-                return new CaSigningKey(algorithm, X509SignatureGenerator.CreateForECDsa(ec));
+                // RFC 6979 k where libcrypto allows it; the native signer holds its own copy of the key.
+                var deterministic = DeterministicEcdsa.TryCreate(ec);
+                if (deterministic is null) return new CaSigningKey(algorithm, X509SignatureGenerator.CreateForECDsa(ec), signsDeterministically: false);
+                ec.Dispose();
+                return new CaSigningKey(algorithm, deterministic, signsDeterministically: true);
             }
             var rsa = RSA.Create();
             rsa.ImportFromEncryptedPem(pem, Secret);
-            return new CaSigningKey(algorithm, X509SignatureGenerator.CreateForRSA(rsa, RSASignaturePadding.Pkcs1));
+            // RSASSA-PKCS1-v1_5 has no randomness (RFC 8017 section 8.2.1).
+            return new CaSigningKey(algorithm, X509SignatureGenerator.CreateForRSA(rsa, RSASignaturePadding.Pkcs1), signsDeterministically: true);
         });
 
     private static string Sanitize(string label) =>
