@@ -90,6 +90,22 @@ public sealed class Pkcs11KeyStoreTests(SoftHsmKeyStoreFixture fixture, ITestOut
         Assert.True(publicReadable, "the public key's attributes should be readable");
     }
 
+    [Theory]
+    [InlineData(KeyAlgorithm.EcP256, false)] // CKM_ECDSA: the token draws k
+    [InlineData(KeyAlgorithm.Rsa2048, true)] // CKM_RSA_PKCS: RSASSA-PKCS1-v1_5
+    public async Task SignsDeterministically_is_true_exactly_when_signing_twice_gives_the_same_bytes(KeyAlgorithm algorithm, bool deterministic)
+    {
+        var reference = await _store.GenerateAsync(algorithm, "unit-determinism", CancellationToken.None);
+        var key = _store.Open(reference, algorithm);
+        var data = RandomNumberGenerator.GetBytes(500);
+
+        var first = key.Sign(data);
+        var second = key.Sign(data);
+
+        Assert.Equal(deterministic, key.SignsDeterministically);
+        Assert.Equal(deterministic, first.AsSpan().SequenceEqual(second));
+    }
+
     [Fact]
     public async Task Sign_from_many_threads_at_once_gives_only_valid_signatures()
     {
