@@ -100,6 +100,7 @@ internal sealed class DeterministicEcdsa : X509SignatureGenerator
         var kBn = IntPtr.Zero;
         var kInverse = IntPtr.Zero;
         var signature = IntPtr.Zero;
+        NativeHmac? hmac = null;
         var added = false;
         var failed = true;
         try
@@ -107,7 +108,8 @@ internal sealed class DeterministicEcdsa : X509SignatureGenerator
             _key.DangerousAddRef(ref added);
             var key = _key.DangerousGetHandle();
             Check(BN_bn2binpad(EC_KEY_get0_private_key(key), ref MemoryMarshal.GetReference(x), rlen) == rlen, "BN_bn2binpad");
-            var nonce = new Rfc6979Nonce(hash, _q, _qlen, x, h1, state);
+            hmac = new NativeHmac(hash);
+            var nonce = new Rfc6979Nonce(hash, _q, _qlen, x, h1, state, hmac);
             CryptographicOperations.ZeroMemory(x);
 
             ctx = Check(BN_CTX_new(), "BN_CTX_new");
@@ -144,6 +146,7 @@ internal sealed class DeterministicEcdsa : X509SignatureGenerator
             CryptographicOperations.ZeroMemory(x);
             CryptographicOperations.ZeroMemory(k);
             CryptographicOperations.ZeroMemory(state);
+            hmac?.Dispose();
             if (signature != IntPtr.Zero) ECDSA_SIG_free(signature);
             if (kInverse != IntPtr.Zero) BN_clear_free(kInverse);
             if (kBn != IntPtr.Zero) BN_clear_free(kBn);

@@ -15,7 +15,9 @@ internal ref struct Rfc6979Nonce
     private readonly Span<byte> _key;
     private readonly Span<byte> _value;
     private readonly Span<byte> _scratch;
+    private readonly NativeHmac? _native;
     private bool _started;
+    private bool _keyChanged = true;
 
     /// <summary>Bytes of state a caller provides for a group order of <paramref name="qlen"/> bits and SHA-512 at most.</summary>
     public static int StateLength(int qlen)
@@ -34,7 +36,8 @@ internal ref struct Rfc6979Nonce
     /// <param name="x">int2octets(x): the private key, big-endian, rlen bytes.</param>
     /// <param name="h1">H(m), the message hash.</param>
     /// <param name="state">At least <see cref="StateLength"/> bytes; holds secrets, so the caller zeroes it afterwards.</param>
-    public Rfc6979Nonce(HashAlgorithmName hash, ReadOnlySpan<byte> q, int qlen, ReadOnlySpan<byte> x, ReadOnlySpan<byte> h1, Span<byte> state)
+    /// <param name="native">libcrypto's HMAC for <paramref name="hash"/>, faster than .NET's one-shot; null for .NET's.</param>
+    public Rfc6979Nonce(HashAlgorithmName hash, ReadOnlySpan<byte> q, int qlen, ReadOnlySpan<byte> x, ReadOnlySpan<byte> h1, Span<byte> state, NativeHmac? native = null)
     {
         var hlen = HashLength(hash);
         var rlen = (qlen + 7) / 8;
@@ -46,6 +49,7 @@ internal ref struct Rfc6979Nonce
         _key = state[..hlen];
         _value = state[hlen..(2 * hlen)];
         _scratch = state[(2 * hlen)..];
+        _native = native;
 
         // Steps b and c.
         _value.Fill(0x01);
@@ -92,7 +96,7 @@ internal ref struct Rfc6979Nonce
     }
 
     // Step h.3, otherwise branch: K = HMAC_K(V || 0x00); V = HMAC_K(V).
-    private readonly void Reseed()
+    private void Reseed()
     {
         var hlen = _value.Length;
         var input = _scratch[..(hlen + 1)];
@@ -104,12 +108,23 @@ internal ref struct Rfc6979Nonce
     }
 
     // HMAC_K(data) into destination, through a temporary so that destination may be K or V itself.
-    private readonly void Hmac(ReadOnlySpan<byte> data, Span<byte> destination)
+    private void Hmac(ReadOnlySpan<byte> data, Span<byte> destination)
     {
         var output = _scratch[^MaxHashLength..][..destination.Length];
-        CryptographicOperations.HmacData(_hash, _key, data, output);
+        if (_native is null)
+        {
+            CryptographicOperations.HmacData(_hash, _key, data, output);
+        }
+        else
+        {
+            // The native context keeps the keyed state; it is rekeyed only after K changed.
+            if (_keyChanged) _native.SetKey(_key);
+            _keyChanged = false;
+            _native.Compute(data, output);
+        }
         output.CopyTo(destination);
         output.Clear();
+        if (destination.Overlaps(_key)) _keyChanged = true;
     }
 
     public static int HashLength(HashAlgorithmName hash) =>

@@ -112,12 +112,38 @@ public sealed class Rfc6979VectorsTests
         var rlen = (c.Qlen + 7) / 8;
         var h1 = CryptographicOperations.HashData(new HashAlgorithmName(hash), System.Text.Encoding.ASCII.GetBytes(message));
         var state = new byte[Rfc6979Nonce.StateLength(c.Qlen)];
-        var actual = new byte[rlen];
+        var managed = new byte[rlen];
+        var native = new byte[rlen];
 
         var nonce = new Rfc6979Nonce(new HashAlgorithmName(hash), Bytes(c.Q, rlen), c.Qlen, Bytes(c.X, rlen), h1, state);
-        nonce.Next(actual);
+        nonce.Next(managed);
+        using (var hmac = new NativeHmac(new HashAlgorithmName(hash)))
+        {
+            var withLibcrypto = new Rfc6979Nonce(new HashAlgorithmName(hash), Bytes(c.Q, rlen), c.Qlen, Bytes(c.X, rlen), h1, state, hmac);
+            withLibcrypto.Next(native);
+        }
 
-        Assert.Equal(Convert.ToHexString(Bytes(k, rlen)), Convert.ToHexString(actual));
+        Assert.Equal(Convert.ToHexString(Bytes(k, rlen)), Convert.ToHexString(managed));
+        Assert.Equal(Convert.ToHexString(Bytes(k, rlen)), Convert.ToHexString(native));
+    }
+
+    [Fact]
+    public void Rfc6979Nonce_next_k_after_a_rejected_one_follows_step_h3_the_same_way_with_both_HMACs()
+    {
+        // The RFC has no vector for a rejected k; both HMAC paths must at least agree on the second, and differ from the first.
+        var h1 = SHA256.HashData("sample"u8);
+        var state = new byte[Rfc6979Nonce.StateLength(256)];
+        var (first, second, nativeSecond) = (new byte[32], new byte[32], new byte[32]);
+        var nonce = new Rfc6979Nonce(HashAlgorithmName.SHA256, Bytes(P256.Q, 32), 256, Bytes(P256.X, 32), h1, state);
+        nonce.Next(first);
+        nonce.Next(second);
+        using var hmac = new NativeHmac(HashAlgorithmName.SHA256);
+        var withLibcrypto = new Rfc6979Nonce(HashAlgorithmName.SHA256, Bytes(P256.Q, 32), 256, Bytes(P256.X, 32), h1, new byte[state.Length], hmac);
+        withLibcrypto.Next(new byte[32]);
+        withLibcrypto.Next(nativeSecond);
+
+        Assert.Equal(second, nativeSecond);
+        Assert.NotEqual(first, second);
     }
 
     [Fact]
