@@ -24,7 +24,7 @@ public sealed class CaSigningKey(KeyAlgorithm algorithm, X509SignatureGenerator 
 
     public PublicKey PublicKey => Generator.PublicKey;
 
-    public bool SignsDeterministically => Environment.GetEnvironmentVariable("CASTELLAN_TEMP_DETERMINISTIC") == "1" && Algorithm != (KeyAlgorithm)(-1);
+    public bool SignsDeterministically => Environment.GetEnvironmentVariable("CASTELLAN_TEMP_DETERMINISTIC") == "1";
 
     /// <summary>DER AlgorithmIdentifier of the signatures this key makes.</summary>
     public ReadOnlyMemory<byte> SignatureAlgorithmIdentifier => _algorithmIdentifier.Value;
