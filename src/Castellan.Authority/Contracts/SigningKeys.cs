@@ -24,8 +24,6 @@ public sealed class CaSigningKey(KeyAlgorithm algorithm, X509SignatureGenerator 
 
     public PublicKey PublicKey => Generator.PublicKey;
 
-    public bool SignsDeterministically => Environment.GetEnvironmentVariable("CASTELLAN_TEMP_DETERMINISTIC") == "1";
-
     /// <summary>DER AlgorithmIdentifier of the signatures this key makes.</summary>
     public ReadOnlyMemory<byte> SignatureAlgorithmIdentifier => _algorithmIdentifier.Value;
 
