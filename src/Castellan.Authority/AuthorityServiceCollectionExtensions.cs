@@ -34,6 +34,7 @@ public static class AuthorityServiceCollectionExtensions
         services.AddSingleton<ProfileCatalog>();
         services.AddSingleton<CaDirectory>();
         services.AddSingleton<IssuancePipeline>();
+        services.AddSingleton<InterruptedIssuance>();
         services.AddSingleton<IssueCertificate>();
         services.AddSingleton<CaHierarchy>();
         services.AddSingleton<CrlPublisher>();

@@ -8,8 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Castellan.Authority;
 
 /// <summary>Runs before the host serves: first-start initialisation and recovery from an interrupted run.</summary>
-public sealed class AuthorityStartup(CaHierarchy hierarchy, CaDirectory cas, ICertificateStore certificates, IAuditLog audit,
-    IOptions<AuthorityOptions> options, TimeProvider clock, ILogger<AuthorityStartup> log)
+public sealed class AuthorityStartup(CaHierarchy hierarchy, CaDirectory cas, InterruptedIssuance interrupted, IAuditLog audit, ILogger<AuthorityStartup> log)
 {
     public async Task RunAsync(CancellationToken ct)
     {
@@ -18,13 +17,11 @@ public sealed class AuthorityStartup(CaHierarchy hierarchy, CaDirectory cas, ICe
             log.LogInformation("Initialised a new CA hierarchy (root and issuing CA)");
             await audit.AppendAsync(new AuditEvent("system", "authority.initialised", "authority", JsonSerializer.Serialize(new { root = "root", issuing = "issuing-1" })), ct);
         }
-        // A reservation left by a crash was never signed-and-returned, or was signed but never returned; either way it
-        // was never handed out. Marking it abandoned keeps the record of the serial and the TBS hash.
-        var abandoned = await certificates.AbandonStaleReservationsAsync(clock.GetUtcNow() - options.Value.StaleReservationAge, ct);
-        if (abandoned > 0)
+        var (resumed, abandoned) = await interrupted.SettleAsync(ct);
+        if (resumed + abandoned > 0)
         {
-            log.LogWarning("Marked {Count} interrupted issuance reservations as abandoned", abandoned);
-            await audit.AppendAsync(new AuditEvent("system", "issuance.recovered", "authority", JsonSerializer.Serialize(new { abandoned })), ct);
+            log.LogWarning("Settled interrupted issuance: {Resumed} reservations resumed (re-signed), {Abandoned} abandoned", resumed, abandoned);
+            await audit.AppendAsync(new AuditEvent("system", "issuance.recovered", "authority", JsonSerializer.Serialize(new { resumed, abandoned })), ct);
         }
         foreach (var ca in await cas.AllAsync(ct))
         {

@@ -49,6 +49,10 @@ public sealed record IssuedCertificate
     /// <summary>SHA-256 of the exact TBSCertificate recorded before signing.</summary>
     public required byte[] TbsHash { get; init; }
 
+    /// <summary>The exact TBSCertificate, present while <see cref="CertificateStatus.Reserved"/>: a key that signs
+    /// deterministically turns it into the one certificate it can be (see <see cref="Issuance.InterruptedIssuance"/>).</summary>
+    public byte[]? Tbs { get; init; }
+
     public byte[]? Der { get; init; }
     public DateTimeOffset? RevokedAt { get; init; }
     public RevocationReason? RevocationReason { get; init; }
@@ -85,7 +89,7 @@ public enum RevocationOutcome
 /// <summary>Storage of issued certificates, implemented by Castellan.Storage. Serial uniqueness is the database's job.</summary>
 public interface ICertificateStore
 {
-    /// <summary>Step 1 of issuance: durably records serial and TBS hash. Returns false if the serial already exists.</summary>
+    /// <summary>Step 3 of issuance: durably records serial, TBS and its hash. Returns false if the serial already exists.</summary>
     Task<bool> ReserveAsync(IssuedCertificate reservation, CancellationToken ct);
 
     /// <summary>Step 3: stores the signed certificate; only after this returns is it handed to the caller.</summary>
@@ -93,6 +97,9 @@ public interface ICertificateStore
 
     /// <summary>Marks a reservation that will never complete.</summary>
     Task AbandonAsync(SerialNumber serial, CancellationToken ct);
+
+    /// <summary>Reservations recorded before <paramref name="before"/> that are still open, with their TBS (restart after a crash).</summary>
+    Task<IReadOnlyList<IssuedCertificate>> OpenReservationsAsync(DateTimeOffset before, CancellationToken ct);
 
     /// <summary>Marks every reservation recorded before <paramref name="before"/> as abandoned (restart after a crash).</summary>
     Task<int> AbandonStaleReservationsAsync(DateTimeOffset before, CancellationToken ct);

@@ -11,6 +11,9 @@ namespace Castellan.Authority.Issuance;
 public interface IAuditedCompletion
 {
     /// <summary>Completes the open reservation of <paramref name="serial"/> and appends <paramref name="issued"/>;
-    /// returns once both are durable. Throws, with neither written, when the reservation is not open.</summary>
-    Task<AuditEntry> CompleteAsync(SerialNumber serial, byte[] der, AuditEvent issued, CancellationToken ct);
+    /// returns once both are committed: durable, or with <paramref name="reproducible"/> visible and safe from a
+    /// process crash but possibly not yet flushed to disk. Reproducible means the signing key is deterministic, so the
+    /// durably reserved TBS re-signs into this very certificate (<see cref="InterruptedIssuance"/>) if a power loss
+    /// drops the completion. Throws, with neither written, when the reservation is not open.</summary>
+    Task<AuditEntry> CompleteAsync(SerialNumber serial, byte[] der, AuditEvent issued, bool reproducible, CancellationToken ct);
 }

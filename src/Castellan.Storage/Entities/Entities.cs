@@ -41,6 +41,11 @@ public sealed class CertificateRow
     public long RecordedAt { get; set; }
     public string RequestedBy { get; set; } = "";
     public byte[] TbsHash { get; set; } = [];
+
+    /// <summary>The exact TBSCertificate, kept while the row is Reserved (recovery re-signs it) and cleared when the
+    /// signed certificate, which contains it, is stored.</summary>
+    public byte[]? Tbs { get; set; }
+
     public byte[]? Der { get; set; }
     public long? RevokedAt { get; set; }
     public int? RevocationReason { get; set; }

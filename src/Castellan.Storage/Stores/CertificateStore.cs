@@ -18,10 +18,10 @@ internal sealed class CertificateStore(IDbContextFactory<CastellanDb> factory, G
     public Task<bool> ReserveAsync(IssuedCertificate r, CancellationToken ct) => writes.ReserveAsync(ToRow(r));
 
     public async Task CompleteAsync(SerialNumber serial, byte[] der, CancellationToken ct) =>
-        await writes.CompleteAsync(serial.Hex, der, Reserved, Valid, null);
+        await writes.CompleteAsync(serial.Hex, der, Reserved, Valid, null, reproducible: false);
 
-    public async Task<AuditEntry> CompleteAsync(SerialNumber serial, byte[] der, AuditEvent issued, CancellationToken ct) =>
-        (await writes.CompleteAsync(serial.Hex, der, Reserved, Valid, issued))!;
+    public async Task<AuditEntry> CompleteAsync(SerialNumber serial, byte[] der, AuditEvent issued, bool reproducible, CancellationToken ct) =>
+        (await writes.CompleteAsync(serial.Hex, der, Reserved, Valid, issued, reproducible))!;
 
     public async Task AbandonAsync(SerialNumber serial, CancellationToken ct)
     {
@@ -29,6 +29,14 @@ internal sealed class CertificateStore(IDbContextFactory<CastellanDb> factory, G
         var s = serial.Hex;
         await db.Certificates.Where(c => c.Serial == s && c.Status == Reserved)
             .ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, (int)CertificateStatus.Abandoned), ct);
+    }
+
+    public async Task<IReadOnlyList<IssuedCertificate>> OpenReservationsAsync(DateTimeOffset before, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var cutoff = Time.Ms(before);
+        var rows = await db.Certificates.AsNoTracking().Where(c => c.Status == Reserved && c.RecordedAt < cutoff).OrderBy(c => c.RecordedAt).ToListAsync(ct);
+        return rows.Select(FromRow).ToList();
     }
 
     public async Task<int> AbandonStaleReservationsAsync(DateTimeOffset before, CancellationToken ct)
@@ -159,6 +167,7 @@ internal sealed class CertificateStore(IDbContextFactory<CastellanDb> factory, G
         RecordedAt = Time.Ms(c.RecordedAt),
         RequestedBy = c.RequestedBy,
         TbsHash = c.TbsHash,
+        Tbs = c.Tbs,
         Der = c.Der,
         RevokedAt = c.RevokedAt is { } r ? Time.Ms(r) : null,
         RevocationReason = (int?)c.RevocationReason,
@@ -180,6 +189,7 @@ internal sealed class CertificateStore(IDbContextFactory<CastellanDb> factory, G
             RecordedAt = Time.At(r.RecordedAt),
             RequestedBy = r.RequestedBy,
             TbsHash = r.TbsHash,
+            Tbs = r.Tbs,
             Der = r.Der,
             RevokedAt = Time.At(r.RevokedAt),
             RevocationReason = (RevocationReason?)r.RevocationReason,

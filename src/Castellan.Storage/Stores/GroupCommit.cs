@@ -14,6 +14,12 @@ namespace Castellan.Storage.Stores;
 /// PostgreSQL fsync) covers every write in the batch. Durability is unchanged: each caller's task completes only
 /// after the transaction holding its write has committed. While a batch commits, the next one fills; nobody waits
 /// for a timer. If a batch fails, its writes are retried one transaction each, so one bad write fails only its caller.
+/// <para>One exception to "durable when it returns": a completion marked reproducible (its certificate is the
+/// deterministic signature of a TBS whose reservation already committed durably) commits without waiting for the
+/// flush to disk, in a transaction of its own ahead of the batch's durable writes. It is visible to every reader at
+/// once and survives a crash of this process (SQLite: written to the WAL; PostgreSQL: in the server's WAL buffers);
+/// the next durable commit flushes it with everything before it. Only a power loss or an OS crash can drop it, and
+/// then <c>InterruptedIssuance</c> re-signs the recorded TBS at the next start into the identical certificate.</para>
 /// </summary>
 internal sealed class GroupCommit : IDisposable
 {
@@ -52,9 +58,11 @@ internal sealed class GroupCommit : IDisposable
     public Task<bool> ReserveAsync(CertificateRow row) => Enqueue(new Reserve(row));
 
     /// <summary>Stores the signed certificate of an open reservation and marks it valid; with <paramref name="audit"/>,
-    /// appends that entry in the same transaction, so neither is written without the other.</summary>
-    public Task<AuditEntry?> CompleteAsync(string serial, byte[] der, int reservedStatus, int validStatus, AuditEvent? audit) =>
-        Enqueue(new Complete(serial, der, reservedStatus, validStatus, audit));
+    /// appends that entry in the same transaction, so neither is written without the other.
+    /// <paramref name="reproducible"/>: the certificate can be re-made bit for bit from its durably reserved TBS, so
+    /// the commit need not wait for the flush to disk (see the class remarks).</summary>
+    public Task<AuditEntry?> CompleteAsync(string serial, byte[] der, int reservedStatus, int validStatus, AuditEvent? audit, bool reproducible) =>
+        Enqueue(new Complete(serial, der, reservedStatus, validStatus, audit, reproducible));
 
     /// <summary>Appends to the hash-chained audit log; entries of one batch chain to each other in queue order.</summary>
     public Task<AuditEntry> AppendAsync(AuditEvent e) => Enqueue(new Append(e));
@@ -77,47 +85,56 @@ internal sealed class GroupCommit : IDisposable
     private async Task WriteLoopAsync(Channel<Write> queue)
     {
         var batch = new List<Write>(MaxBatch);
+        var unflushed = new List<Write>(MaxBatch);
         while (await queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var w)) batch.Add(w);
-            try
-            {
-                await CommitAsync(batch);
-                foreach (var w in batch) w.Succeed();
-            }
-            catch (CommitOutcomeException e) when (e.Committed)
-            {
-                // The commit went through and something failed afterwards (releasing the transaction or connection):
-                // every write is durable, so every caller succeeds. Replaying here would append audit entries twice.
-                foreach (var w in batch) w.Succeed();
-            }
-            catch (CommitOutcomeException e)
-            {
-                // COMMIT itself failed without saying whether it took effect (a lost connection, a timeout): the writes
-                // may be durable, so they must not be written again. Each caller fails; a reservation left behind is
-                // abandoned at the next start, a completion that did commit is stored and audited exactly once.
-                foreach (var w in batch) w.Fail(e.InnerException!);
-            }
-            catch (Exception) when (batch.Count > 1)
-            {
-                // A write failed before COMMIT (a serial collision, a completion whose reservation is gone), so the
-                // transaction was rolled back and nothing of it is durable. Replay each write alone so only the
-                // faulty one fails.
-                foreach (var w in batch) await CommitAloneAsync(w);
-            }
-            catch (Exception e)
-            {
-                batch[0].Fail(e is CommitOutcomeException { InnerException: { } inner } ? inner : e);
-            }
+            unflushed.Clear();
+            while (batch.Count + unflushed.Count < MaxBatch && queue.Reader.TryRead(out var w)) (w.NeedsNoFlush ? unflushed : batch).Add(w);
+            // Completions first: their callers are waiting to answer, and their commit costs no flush.
+            if (unflushed.Count > 0) await CommitBatchAsync(unflushed, flush: false);
+            if (batch.Count > 0) await CommitBatchAsync(batch, flush: true);
         }
     }
 
-    private async Task CommitAloneAsync(Write w)
+    private async Task CommitBatchAsync(List<Write> batch, bool flush)
     {
         try
         {
-            await CommitAsync([w]);
+            await CommitAsync(batch, flush);
+            foreach (var w in batch) w.Succeed();
+        }
+        catch (CommitOutcomeException e) when (e.Committed)
+        {
+            // The commit went through and something failed afterwards (releasing the transaction or connection):
+            // every write is durable, so every caller succeeds. Replaying here would append audit entries twice.
+            foreach (var w in batch) w.Succeed();
+        }
+        catch (CommitOutcomeException e)
+        {
+            // COMMIT itself failed without saying whether it took effect (a lost connection, a timeout): the writes
+            // may be durable, so they must not be written again. Each caller fails; a reservation left behind is
+            // completed or abandoned at the next start, a completion that did commit is stored and audited exactly once.
+            foreach (var w in batch) w.Fail(e.InnerException!);
+        }
+        catch (Exception) when (batch.Count > 1)
+        {
+            // A write failed before COMMIT (a serial collision, a completion whose reservation is gone), so the
+            // transaction was rolled back and nothing of it is durable. Replay each write alone so only the
+            // faulty one fails.
+            foreach (var w in batch) await CommitAloneAsync(w, flush);
+        }
+        catch (Exception e)
+        {
+            batch[0].Fail(e is CommitOutcomeException { InnerException: { } inner } ? inner : e);
+        }
+    }
+
+    private async Task CommitAloneAsync(Write w, bool flush)
+    {
+        try
+        {
+            await CommitAsync([w], flush);
             w.Succeed();
         }
         catch (CommitOutcomeException e) when (e.Committed)
@@ -134,15 +151,17 @@ internal sealed class GroupCommit : IDisposable
         }
     }
 
-    private async Task CommitAsync(List<Write> batch)
+    private async Task CommitAsync(List<Write> batch, bool flush)
     {
         var stage = Stage.Writing;
         try
         {
             await using var db = await _factory.CreateDbContextAsync();
+            await using var unflushed = flush ? null : await UnflushedCommit.PrepareAsync(db);
             await using var tx = await db.Database.BeginTransactionAsync();
             var sql = _sql ??= BatchSql.From(db);
             using var statements = new Batch(db, tx.GetDbTransaction(), sql, new AuditTail(db, tx.GetDbTransaction(), sql, _clock));
+            if (!flush && db.Database.IsNpgsql()) statements.Stage(UnflushedCommit.PostgresStatement, []);
             foreach (var w in batch) await w.StageAsync(statements);
             await statements.ExecuteAsync();
             foreach (var w in batch) w.Check();
@@ -313,9 +332,10 @@ internal sealed class GroupCommit : IDisposable
             return new BatchSql(
                 Insert(certificates, nameof(CertificateRow.Serial), nameof(CertificateRow.CaId), nameof(CertificateRow.ProfileId), nameof(CertificateRow.SubjectDn),
                     nameof(CertificateRow.Sans), nameof(CertificateRow.NotBefore), nameof(CertificateRow.NotAfter), nameof(CertificateRow.Status),
-                    nameof(CertificateRow.RecordedAt), nameof(CertificateRow.RequestedBy), nameof(CertificateRow.TbsHash), nameof(CertificateRow.Der),
+                    nameof(CertificateRow.RecordedAt), nameof(CertificateRow.RequestedBy), nameof(CertificateRow.TbsHash), nameof(CertificateRow.Tbs), nameof(CertificateRow.Der),
                     nameof(CertificateRow.RevokedAt), nameof(CertificateRow.RevocationReason), nameof(CertificateRow.KeyAlgorithm)),
-                $"UPDATE {Table(certificates)} SET {Column(certificates, nameof(CertificateRow.Der))} = @p0, {Column(certificates, nameof(CertificateRow.Status))} = @p1 " +
+                $"UPDATE {Table(certificates)} SET {Column(certificates, nameof(CertificateRow.Der))} = @p0, {Column(certificates, nameof(CertificateRow.Status))} = @p1, " +
+                $"{Column(certificates, nameof(CertificateRow.Tbs))} = NULL " +
                 $"WHERE {Column(certificates, nameof(CertificateRow.Serial))} = @p2 AND {Column(certificates, nameof(CertificateRow.Status))} = @p3",
                 Insert(audit, nameof(AuditRow.Sequence), nameof(AuditRow.At), nameof(AuditRow.Actor), nameof(AuditRow.Action), nameof(AuditRow.Target),
                     nameof(AuditRow.DetailsJson), nameof(AuditRow.SourceAddress), nameof(AuditRow.PreviousHash), nameof(AuditRow.Hash)),
@@ -338,6 +358,9 @@ internal sealed class GroupCommit : IDisposable
 
     private abstract class Write
     {
+        /// <summary>True for a write whose commit need not wait for the flush to disk (a reproducible completion).</summary>
+        public virtual bool NeedsNoFlush => false;
+
         /// <summary>Adds this write's statements to the batch; nothing runs until the batch executes them together.</summary>
         public abstract Task StageAsync(Batch batch);
 
@@ -389,7 +412,7 @@ internal sealed class GroupCommit : IDisposable
         public override Task StageAsync(Batch batch)
         {
             batch.Stage(batch.Sql.InsertCertificate, [r.Serial, r.CaId, r.ProfileId, r.SubjectDn, r.Sans, r.NotBefore, r.NotAfter, r.Status, r.RecordedAt,
-                r.RequestedBy, r.TbsHash, r.Der, r.RevokedAt, r.RevocationReason, r.KeyAlgorithm]);
+                r.RequestedBy, r.TbsHash, r.Tbs, r.Der, r.RevokedAt, r.RevocationReason, r.KeyAlgorithm]);
             Result = true;
             return System.Threading.Tasks.Task.CompletedTask;
         }
@@ -419,9 +442,11 @@ internal sealed class GroupCommit : IDisposable
         };
     }
 
-    private sealed class Complete(string serial, byte[] der, int reserved, int valid, AuditEvent? audit) : Write<AuditEntry?>
+    private sealed class Complete(string serial, byte[] der, int reserved, int valid, AuditEvent? audit, bool reproducible) : Write<AuditEntry?>
     {
         private int _rows = -1;
+
+        public override bool NeedsNoFlush => reproducible;
 
         public override async Task StageAsync(Batch batch)
         {

@@ -1,3 +1,7 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Castellan.Authority.Hierarchy;
 using Castellan.IntegrationTests.Support;
 using Castellan.Storage;
 using Microsoft.Data.Sqlite;
@@ -32,6 +36,48 @@ public sealed class SqlitePragmaTests(SqliteServer server) : IClassFixture<Sqlit
             await db.Database.CloseConnectionAsync();
         }
         Assert.True(opens > 0, "the pool never handed back a physical connection, so reuse was not tested");
+    }
+
+    [Fact]
+    public async Task After_reproducible_completions_every_pooled_connection_is_back_to_synchronous_full()
+    {
+        // Completions of a deterministic key commit with synchronous=NORMAL for one transaction (UnflushedCommit); the
+        // connection must be FULL again before any other write, reservations above all, can use it.
+        var issuer = await server.Get<CaDirectory>().DefaultIssuerAsync(CancellationToken.None);
+        Assert.True(issuer!.Key.SignsDeterministically, "the default issuing CA does not sign deterministically, so nothing here commits unflushed");
+        await Task.WhenAll(Enumerable.Range(0, 24).Select(async i =>
+        {
+            using var response = await server.Client.PostAsJsonAsync("/api/v1/certificates", new { profile = "tls-server", csr = Csr($"pragma{i}.castellan-tests.com") });
+            Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        }));
+
+        var factory = server.Get<IDbContextFactory<CastellanDb>>();
+        // Held open together, so the pool hands out every idle physical connection, not the same one again and again.
+        var contexts = new List<CastellanDb>();
+        try
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                var db = await factory.CreateDbContextAsync();
+                contexts.Add(db);
+                await db.Database.OpenConnectionAsync();
+                Assert.Equal(2L, await ScalarAsync((SqliteConnection)db.Database.GetDbConnection(), "PRAGMA synchronous"));
+            }
+        }
+        finally
+        {
+            foreach (var db in contexts) await db.DisposeAsync();
+        }
+    }
+
+    private static string Csr(string name)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(name);
+        request.CertificateExtensions.Add(san.Build());
+        return request.CreateSigningRequestPem();
     }
 
     private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql)

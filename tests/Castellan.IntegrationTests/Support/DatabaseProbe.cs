@@ -51,6 +51,22 @@ public sealed class DatabaseProbe(Func<DbConnection> connect)
         return values;
     }
 
+    /// <summary>Runs one statement with parameters @p0, @p1, ... (same text on both providers); returns the rows affected.</summary>
+    public async Task<int> ExecuteAsync(string sql, params object[] values)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            p.Value = values[i];
+            command.Parameters.Add(p);
+        }
+        return await command.ExecuteNonQueryAsync();
+    }
+
     private async Task<DbConnection> OpenAsync()
     {
         var connection = connect();

@@ -633,6 +633,9 @@ namespace Castellan.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<byte[]>("Tbs")
+                        .HasColumnType("bytea");
+
                     b.Property<byte[]>("TbsHash")
                         .IsRequired()
                         .HasColumnType("bytea");

@@ -626,6 +626,9 @@ namespace Castellan.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("Tbs")
+                        .HasColumnType("BLOB");
+
                     b.Property<byte[]>("TbsHash")
                         .IsRequired()
                         .HasColumnType("BLOB");
