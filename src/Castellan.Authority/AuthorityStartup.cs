@@ -2,6 +2,7 @@ using System.Text.Json;
 using Castellan.Auditing;
 using Castellan.Authority.Contracts;
 using Castellan.Authority.Hierarchy;
+using Castellan.Authority.Issuance;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
