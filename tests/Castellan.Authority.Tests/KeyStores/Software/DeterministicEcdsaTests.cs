@@ -2,11 +2,10 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Castellan.Authority.KeyStores.Software;
-using Xunit.Abstractions;
 
 namespace Castellan.Authority.Tests.KeyStores.Software;
 
-public sealed class DeterministicEcdsaTests(ITestOutputHelper output) : IDisposable
+public sealed class DeterministicEcdsaTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("castellan-rfc6979-").FullName;
 
@@ -151,56 +150,6 @@ public sealed class DeterministicEcdsaTests(ITestOutputHelper output) : IDisposa
         Assert.All(results, mismatches => Assert.Equal(0, mismatches));
     }
 
-    /// <summary>
-    /// Not a benchmark: a second's worth of P-256 signatures each way, printed so the cost can be compared in the same
-    /// run. Asserts only that the deterministic path's CPU time is within a generous factor of .NET's randomised one.
-    /// Run: dotnet test tests/Castellan.Authority.Tests -c Release --filter "FullyQualifiedName~Signing_rate" --logger "console;verbosity=detailed"
-    /// </summary>
-    [Fact]
-    public void Signing_rate_is_close_to_NET_ECDsa_SignData()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var signer = Create(key);
-        var tbs = RandomNumberGenerator.GetBytes(600); // about a TBSCertificate's size
-        for (var i = 0; i < 200; i++)
-        {
-            signer.SignData(tbs, HashAlgorithmName.SHA256);
-            key.SignData(tbs, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
-        }
-
-        // Alternate short rounds so both see the same machine load; CPU time (from /proc, via Process) per kind as well
-        // as wall time, since the machine is shared.
-        double deterministicSeconds = 0, dotnetSeconds = 0, deterministicCpu = 0, dotnetCpu = 0;
-        var count = 0;
-        var process = Process.GetCurrentProcess();
-        var total = Stopwatch.StartNew();
-        while (total.Elapsed < TimeSpan.FromSeconds(2))
-        {
-            var (wall, cpu) = Measure(process, () => { for (var i = 0; i < 100; i++) signer.SignData(tbs, HashAlgorithmName.SHA256); });
-            deterministicSeconds += wall;
-            deterministicCpu += cpu;
-            (wall, cpu) = Measure(process, () => { for (var i = 0; i < 100; i++) key.SignData(tbs, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence); });
-            dotnetSeconds += wall;
-            dotnetCpu += cpu;
-            count += 100;
-        }
-        var ratio = deterministicCpu / dotnetCpu;
-        output.WriteLine($"P-256/SHA-256, {count} signatures each, one thread: RFC 6979 {count / deterministicSeconds:F0}/s wall, "
-            + $"{1e6 * deterministicCpu / count:F1} us CPU each; .NET ECDsa.SignData {count / dotnetSeconds:F0}/s wall, "
-            + $"{1e6 * dotnetCpu / count:F1} us CPU each; CPU ratio {ratio:F2}, wall ratio {deterministicSeconds / dotnetSeconds:F2}");
-        Assert.InRange(ratio, 0, 3);
-    }
-
-    private static (double Wall, double Cpu) Measure(Process process, Action action)
-    {
-        process.Refresh();
-        var cpu = process.TotalProcessorTime;
-        var wall = Stopwatch.StartNew();
-        action();
-        wall.Stop();
-        process.Refresh();
-        return (wall.Elapsed.TotalSeconds, (process.TotalProcessorTime - cpu).TotalSeconds);
-    }
 
     private static DeterministicEcdsa Create(ECDsa key)
     {
