@@ -18,7 +18,11 @@ namespace Castellan.Storage;
 /// </remarks>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+    /// <summary>SQLite's own checkpoint, as a backstop: <see cref="Sqlite.SqliteCheckpoints"/> normally keeps the WAL far
+    /// smaller (64 MiB at 4 KiB pages; SQLite's default is 1,000 pages).</summary>
+    public const int AutoCheckpointPages = 16384;
+
+    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=16384;";
 
     /// <summary>Native handles already configured; weak keys, so a handle the pool disposes leaves the table.</summary>
     private readonly ConditionalWeakTable<object, object> _configured = new();

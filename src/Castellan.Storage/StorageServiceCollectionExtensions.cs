@@ -30,6 +30,7 @@ public static class StorageServiceCollectionExtensions
                     db.UseSqlite(SqliteConnectionString(options, sp.GetRequiredService<DataDirectory>())).AddInterceptors(new SqlitePragmas()));
                 services.AddSingleton<IDbContextFactory<CastellanDb>, ProviderDbFactory<SqliteCastellanDb>>();
                 services.AddSingleton<IStartupLock, FileStartupLock>();
+                services.AddHostedService<SqliteCheckpoints>();
                 break;
             case "postgres" or "postgresql":
                 var cs = options.ConnectionString ?? throw new InvalidOperationException("Castellan:Storage:ConnectionString is required for PostgreSQL");
