@@ -6,7 +6,7 @@ namespace Castellan.Bench;
 
 /// <summary>
 /// The RA's order path against the CA's raw issuance, on one server in one run: POST /api/v1/orders (idempotency key,
-/// product prd_tls_server with automatic approval, a CSR) pays through the ledger, records the order, approves it
+/// product prd_mtls (private trust, automatic approval: public TLS products wait for domain validation), a CSR) pays through the ledger, records the order, approves it
 /// automatically and issues, answering only when the order is Order Fulfilled. The raw rate is POST
 /// /api/v1/certificates with the same CSRs and concurrency, measured just before on the same server.
 /// </summary>
@@ -36,7 +36,7 @@ internal static class OrdersBench
         var round = 0;
         HttpRequestMessage Place(int i)
         {
-            var request = server.Request(HttpMethod.Post, "/api/v1/orders", new { productId = "prd_tls_server", csr = orderCsrs[i] });
+            var request = server.Request(HttpMethod.Post, "/api/v1/orders", new { productId = "prd_mtls", csr = orderCsrs[i] });
             request.Headers.Add("Idempotency-Key", $"bench-{round}-{i}");
             request.Options.Set(Index, i);
             return request;
