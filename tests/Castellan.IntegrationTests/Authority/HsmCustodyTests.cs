@@ -1,8 +1,13 @@
 using System.Diagnostics;
+using System.Formats.Asn1;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using Castellan.Authority.Contracts;
+using Castellan.Authority.Hierarchy;
+using Castellan.Authority.Issuance;
+using Castellan.Storage;
+using Microsoft.EntityFrameworkCore;
 using Castellan.IntegrationTests.Support;
 using Castellan.Testing;
 using Xunit.Abstractions;
@@ -111,6 +116,47 @@ public abstract class HsmCustodyTests<TServer>(TServer server, ITestOutputHelper
         var verify = await Tools.OpenSslAsync(["verify", "-CAfile", issued[0].Root, "-untrusted", issued[0].Issuer, "-purpose", "sslserver", .. issued.Select(i => i.Leaf)]);
         Assert.True(verify.ExitCode == 0, verify.All);
         Assert.Equal(Count, verify.StdOut.Split('\n').Count(l => l.EndsWith(": OK", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task An_interrupted_issuance_is_resumed_only_when_the_token_signs_the_same_TBS_to_the_same_bytes()
+    {
+        // RSA PKCS#1 v1.5 in the token is deterministic; ECDSA in the token picks its own k, so re-signing a recorded TBS
+        // would give a different certificate than the one a client may hold: that reservation must be abandoned instead.
+        var issuer = (await server.Get<CaDirectory>().DefaultIssuerAsync(CancellationToken.None))!;
+        var rsa = !issuer.Key.Algorithm.IsEc();
+        Assert.Equal(rsa, issuer.Key.SignsDeterministically);
+
+        var issued = await server.IssueAsync("tls-server", "/CN=interrupted.example.com", "DNS:interrupted.example.com");
+        using var leaf = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(issued.Leaf));
+        var tbs = new AsnReader(leaf.RawData, AsnEncodingRules.DER).ReadSequence().ReadEncodedValue().ToArray();
+        var factory = server.Get<IDbContextFactory<CastellanDb>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            // As a power loss leaves it: the reservation with its TBS, recorded long enough ago to be settled.
+            var row = await db.Certificates.SingleAsync(c => c.Serial == issued.Serial);
+            row.Status = (int)CertificateStatus.Reserved;
+            row.Der = null;
+            row.Tbs = tbs;
+            row.RecordedAt -= (long)TimeSpan.FromMinutes(10).TotalMilliseconds;
+            await db.SaveChangesAsync();
+        }
+
+        var (resumed, abandoned) = await server.Get<InterruptedIssuance>().SettleAsync(CancellationToken.None);
+
+        var stored = await server.Get<ICertificateStore>().GetAsync(SerialNumber.Parse(issued.Serial), CancellationToken.None);
+        if (rsa)
+        {
+            Assert.Equal((1, 0), (resumed, abandoned));
+            Assert.Equal(CertificateStatus.Valid, stored!.Status);
+            Assert.Equal(leaf.RawData, stored.Der);
+        }
+        else
+        {
+            Assert.Equal((0, 1), (resumed, abandoned));
+            Assert.Equal(CertificateStatus.Abandoned, stored!.Status);
+            Assert.Null(stored.Der);
+        }
     }
 
     private async Task<string> FetchCrlAsync(IssuedFiles issued, string ca)
