@@ -68,7 +68,7 @@ internal static class Runs
             var runs = await IssuanceBench.RunAsync(baseline, csrs, o.Clients, o.Warmup, o.Count, RunLimit);
             AddCastellan(figures, o, $"Castellan {o.BaselineLabel} (before), PostgreSQL", runs, cfssl, bound);
         }
-        else if (o.Wants("issuance"))
+        if (o.Wants("issuance") && o.Postgres is not { Length: > 0 })
         {
             figures.Note("PostgreSQL: no --postgres connection string, not measured");
         }
