@@ -24,19 +24,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     public async Task Kill_9_during_an_issuance_burst_loses_no_returned_certificate_and_the_restart_recovers(string provider)
     {
         var data = TestPaths.NewDirectory($"crash-{provider}");
-        IReadOnlyList<string> storage;
-        DatabaseProbe probe;
-        if (provider == "postgres")
-        {
-            var database = await TestDatabases.CreateAsync();
-            storage = SeveralNodesTests.PostgresArguments(database);
-            probe = DatabaseProbe.Postgres(database);
-        }
-        else
-        {
-            storage = ["--Castellan:Storage:Provider", "sqlite"];
-            probe = DatabaseProbe.Sqlite(data);
-        }
+        var (storage, probe) = await NodeStorage.ForAsync(provider, data);
         var options = new[] { "--Castellan:Authority:StaleReservationAge", StaleReservationAge };
 
         await using var first = ServerProcess.Start(data, storage, keys: null, options);

@@ -24,19 +24,7 @@ public sealed class PowerLossRecoveryTests(ITestOutputHelper output)
     public async Task Completions_a_power_loss_dropped_are_re_signed_at_start_into_the_certificates_the_clients_received(string provider)
     {
         var data = TestPaths.NewDirectory($"power-loss-{provider}");
-        IReadOnlyList<string> storage;
-        DatabaseProbe probe;
-        if (provider == "postgres")
-        {
-            var database = await TestDatabases.CreateAsync();
-            storage = SeveralNodesTests.PostgresArguments(database);
-            probe = DatabaseProbe.Postgres(database);
-        }
-        else
-        {
-            storage = ["--Castellan:Storage:Provider", "sqlite"];
-            probe = DatabaseProbe.Sqlite(data);
-        }
+        var (storage, probe) = await NodeStorage.ForAsync(provider, data);
 
         var returned = new List<(string Serial, byte[] Der)>();
         await using (var first = ServerProcess.Start(data, storage, keys: null))
