@@ -10,7 +10,7 @@ using Castellan.IntegrationTests.Support;
 namespace Castellan.IntegrationTests.Storage;
 
 /// <summary>
-/// Group commit (Castellan.Storage/Stores/GroupCommit.cs) batches reservations, completions and audit entries of
+/// Group commit (Castellan.Storage/Stores/GroupCommit/) batches reservations, completions and audit entries of
 /// concurrent issuances into shared transactions. Under concurrency every certificate must still be stored and
 /// audited exactly once, the audit chain must stay whole, and one bad write must fail only its own caller.
 /// </summary>
