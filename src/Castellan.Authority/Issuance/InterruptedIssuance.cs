@@ -12,6 +12,8 @@ namespace Castellan.Authority.Issuance;
 /// which gives back, byte for byte, a certificate the run may have returned before a power loss dropped its
 /// completion (see docs/flows/issuance.md). Everything else (CA certificates, whose hierarchy operation was never
 /// acknowledged; HSM ECDSA keys; rows without a TBS) is marked abandoned, keeping the serial and the TBS hash.
+/// A resumption that fails (the key store unreachable) fails the start on purpose: abandoning instead would mark a
+/// certificate a client may hold as never issued, while a later start, with the key back, resumes it.
 /// </summary>
 public sealed class InterruptedIssuance(ICertificateStore certificates, CaDirectory cas, ProfileCatalog profiles, IssuancePipeline pipeline,
     IOptions<AuthorityOptions> options, TimeProvider clock)
