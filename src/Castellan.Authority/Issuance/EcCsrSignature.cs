@@ -1,6 +1,7 @@
 using System.Formats.Asn1;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using static Castellan.Authority.LibCrypto;
 
 namespace Castellan.Authority.Issuance;
 
@@ -18,7 +19,6 @@ namespace Castellan.Authority.Issuance;
 /// </summary>
 internal static class EcCsrSignature
 {
-    private const string LibCrypto = "libcrypto.so.3";
     private const string EcPublicKey = "1.2.840.10045.2.1";
 
     private static bool _available = OperatingSystem.IsLinux();
@@ -73,15 +73,8 @@ internal static class EcCsrSignature
 
     private static bool WithKey(string curveOid, byte[] point, Func<IntPtr, bool> use)
     {
-        // NIDs from OpenSSL's obj_mac.h, and the uncompressed length 1 + 2 * field bytes: a single 0x00 (infinity)
-        // or a compressed point never gets here.
-        var (nid, length) = curveOid switch
-        {
-            "1.2.840.10045.3.1.7" => (415, 65),
-            "1.3.132.0.34" => (715, 97),
-            "1.3.132.0.35" => (716, 133),
-            _ => (0, 0),
-        };
+        // Only the uncompressed length: a single 0x00 (infinity) or a compressed point never gets here.
+        var (nid, length) = LibCrypto.Curve(curveOid);
         if (nid == 0 || point.Length != length || point[0] != 0x04 || !_available) return false;
         var key = IntPtr.Zero;
         try
@@ -103,18 +96,6 @@ internal static class EcCsrSignature
         }
     }
 
-    [DllImport(LibCrypto)]
-    private static extern IntPtr EC_KEY_new_by_curve_name(int nid);
-
-    [DllImport(LibCrypto)]
-    private static extern int EC_KEY_oct2key(IntPtr key, byte[] buffer, nuint length, IntPtr context);
-
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern int ECDSA_verify(int type, byte[] digest, int digestLength, byte[] signature, int signatureLength, IntPtr key);
-
-    [DllImport(LibCrypto)]
-    private static extern void EC_KEY_free(IntPtr key);
-
-    [DllImport(LibCrypto)]
-    private static extern void ERR_clear_error();
 }

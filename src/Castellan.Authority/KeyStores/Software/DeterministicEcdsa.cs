@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using static Castellan.Authority.LibCrypto;
 
 namespace Castellan.Authority.KeyStores.Software;
 
@@ -19,7 +20,6 @@ namespace Castellan.Authority.KeyStores.Software;
 /// </summary>
 internal sealed class DeterministicEcdsa : X509SignatureGenerator
 {
-    private const string LibCrypto = "libcrypto.so.3";
     private const int BnFlgConstTime = 0x04;
     private const int MaxAttempts = 8;
 
@@ -201,14 +201,14 @@ internal sealed class DeterministicEcdsa : X509SignatureGenerator
             && key.VerifyData(data, first, hash, DSASignatureFormat.Rfc3279DerSequence);
     }
 
-    private static int Nid(ECCurve curve) => (curve.Oid?.Value, curve.Oid?.FriendlyName) switch
+    // A named curve may carry only its friendly name (an ECCurve made from one), so that names the OID too.
+    private static int Nid(ECCurve curve) => LibCrypto.Curve(curve.Oid?.Value ?? curve.Oid?.FriendlyName switch
     {
-        // NIDs from OpenSSL's obj_mac.h.
-        ("1.2.840.10045.3.1.7", _) or (null, "nistP256" or "ECDSA_P256") => 415,
-        ("1.3.132.0.34", _) or (null, "nistP384" or "ECDSA_P384") => 715,
-        ("1.3.132.0.35", _) or (null, "nistP521" or "ECDSA_P521") => 716,
-        _ => 0,
-    };
+        "nistP256" or "ECDSA_P256" => "1.2.840.10045.3.1.7",
+        "nistP384" or "ECDSA_P384" => "1.3.132.0.34",
+        "nistP521" or "ECDSA_P521" => "1.3.132.0.35",
+        _ => null,
+    }).Nid;
 
     private static DeterministicEcdsa? Load(int nid, ECParameters parameters)
     {
@@ -292,108 +292,96 @@ internal sealed class DeterministicEcdsa : X509SignatureGenerator
         }
     }
 
-    [DllImport(LibCrypto)]
-    private static extern IntPtr EC_KEY_new_by_curve_name(int nid);
-
-    [DllImport(LibCrypto)]
-    private static extern int EC_KEY_oct2key(IntPtr key, byte[] buffer, nuint length, IntPtr context);
-
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern int EC_KEY_set_private_key(IntPtr key, IntPtr privateKey);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern int EC_KEY_check_key(IntPtr key);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern IntPtr EC_KEY_get0_group(IntPtr key);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern IntPtr EC_KEY_get0_private_key(IntPtr key);
 
-    [DllImport(LibCrypto)]
-    private static extern void EC_KEY_free(IntPtr key);
-
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern IntPtr EC_GROUP_get0_order(IntPtr group);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern IntPtr EC_GROUP_get_mont_data(IntPtr group);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern IntPtr EC_POINT_new(IntPtr group);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern void EC_POINT_clear_free(IntPtr point);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern int EC_POINT_mul(IntPtr group, IntPtr result, IntPtr generatorScalar, IntPtr point, IntPtr pointScalar, IntPtr ctx);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern int EC_POINT_get_affine_coordinates(IntPtr group, IntPtr point, IntPtr x, IntPtr y, IntPtr ctx);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern IntPtr BN_new();
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern IntPtr BN_dup(IntPtr value);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern void BN_free(IntPtr value);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern void BN_clear_free(IntPtr value);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern IntPtr BN_bin2bn(ref byte bytes, int length, IntPtr result);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern int BN_bn2binpad(IntPtr value, ref byte bytes, int length);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern int BN_num_bits(IntPtr value);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern int BN_is_zero(IntPtr value);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern void BN_set_flags(IntPtr value, int flags);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern int BN_sub_word(IntPtr value, ulong word);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern int BN_nnmod(IntPtr result, IntPtr value, IntPtr modulus, IntPtr ctx);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern int BN_mod_exp_mont_consttime(IntPtr result, IntPtr value, IntPtr exponent, IntPtr modulus, IntPtr ctx, IntPtr montgomery);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern IntPtr BN_CTX_new();
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern void BN_CTX_free(IntPtr ctx);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern void BN_CTX_start(IntPtr ctx);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern IntPtr BN_CTX_get(IntPtr ctx);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern void BN_CTX_end(IntPtr ctx);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern IntPtr ECDSA_do_sign_ex(ref byte digest, int digestLength, IntPtr kInverse, IntPtr r, IntPtr key);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern IntPtr ECDSA_SIG_get0_r(IntPtr signature);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern IntPtr ECDSA_SIG_get0_s(IntPtr signature);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern void ECDSA_SIG_free(IntPtr signature);
-
-    [DllImport(LibCrypto)]
-    private static extern void ERR_clear_error();
 }

@@ -11,8 +11,6 @@ namespace Castellan.Authority.KeyStores.Software;
 /// </summary>
 internal sealed class NativeHmac : IDisposable
 {
-    private const string LibCrypto = "libcrypto.so.3";
-
     // Explicitly fetched digests are immutable and shared; fetching once spares every HMAC_Init_ex an implicit fetch.
     private static readonly Lazy<IntPtr> Sha256 = new(() => Fetch("SHA256"));
     private static readonly Lazy<IntPtr> Sha384 = new(() => Fetch("SHA384"));
@@ -66,24 +64,24 @@ internal sealed class NativeHmac : IDisposable
         return digest != IntPtr.Zero ? digest : throw new CryptographicException($"EVP_MD_fetch({name}) failed");
     }
 
-    [DllImport(LibCrypto, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    [DllImport(LibCrypto.Name, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
     private static extern IntPtr EVP_MD_fetch(IntPtr libraryContext, string algorithm, IntPtr properties);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern IntPtr HMAC_CTX_new();
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern void HMAC_CTX_free(IntPtr context);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern int HMAC_Init_ex(IntPtr context, ref byte key, int keyLength, IntPtr digest, IntPtr engine);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern int HMAC_Init_ex(IntPtr context, IntPtr key, int keyLength, IntPtr digest, IntPtr engine);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern int HMAC_Update(IntPtr context, ref byte data, nuint length);
 
-    [DllImport(LibCrypto)]
+    [DllImport(LibCrypto.Name)]
     private static extern int HMAC_Final(IntPtr context, ref byte digest, out uint length);
 }
