@@ -20,7 +20,7 @@ public abstract class GroupCommitTests<TServer>(TServer server) : IClassFixture<
     public async Task Concurrent_issuances_are_each_stored_and_audited_once_and_the_chain_verifies()
     {
         const int count = 48;
-        var csrs = Enumerable.Range(0, count).Select(i => NewCsr($"gc{i}.castellan-tests.com")).ToList();
+        var csrs = Enumerable.Range(0, count).Select(i => Tools.P256CsrPem($"gc{i}.castellan-tests.com")).ToList();
 
         var responses = await Task.WhenAll(csrs.Select(async csr =>
         {
@@ -84,16 +84,6 @@ public abstract class GroupCommitTests<TServer>(TServer server) : IClassFixture<
         Sans = ["dns:gc.castellan-tests.com"], NotBefore = DateTimeOffset.UtcNow, NotAfter = DateTimeOffset.UtcNow.AddDays(1),
         Status = CertificateStatus.Reserved, RecordedAt = DateTimeOffset.UtcNow, RequestedBy = "test", TbsHash = RandomNumberGenerator.GetBytes(32),
     };
-
-    private static string NewCsr(string name)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName(name);
-        request.CertificateExtensions.Add(san.Build());
-        return request.CreateSigningRequestPem();
-    }
 }
 
 public sealed class GroupCommitOnSqlite(SqliteServer server) : GroupCommitTests<SqliteServer>(server);

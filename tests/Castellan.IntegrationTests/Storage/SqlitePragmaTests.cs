@@ -1,6 +1,4 @@
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Castellan.Authority.Hierarchy;
 using Castellan.IntegrationTests.Support;
 using Castellan.Storage;
@@ -47,7 +45,7 @@ public sealed class SqlitePragmaTests(SqliteServer server) : IClassFixture<Sqlit
         Assert.True(issuer!.Key.SignsDeterministically, "the default issuing CA does not sign deterministically, so nothing here commits unflushed");
         await Task.WhenAll(Enumerable.Range(0, 24).Select(async i =>
         {
-            using var response = await server.Client.PostAsJsonAsync("/api/v1/certificates", new { profile = "tls-server", csr = Csr($"pragma{i}.castellan-tests.com") });
+            using var response = await server.Client.PostAsJsonAsync("/api/v1/certificates", new { profile = "tls-server", csr = Tools.P256CsrPem($"pragma{i}.castellan-tests.com") });
             Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
         }));
 
@@ -68,16 +66,6 @@ public sealed class SqlitePragmaTests(SqliteServer server) : IClassFixture<Sqlit
         {
             foreach (var db in contexts) await db.DisposeAsync();
         }
-    }
-
-    private static string Csr(string name)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName(name);
-        request.CertificateExtensions.Add(san.Build());
-        return request.CreateSigningRequestPem();
     }
 
     private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql)

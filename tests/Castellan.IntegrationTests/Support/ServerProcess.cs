@@ -138,12 +138,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Issues a tls-server certificate for a fresh P-256 key; returns the serial and the certificate DER.</summary>
     public async Task<(string Serial, byte[] Der)> IssueAsync(string dnsName, CancellationToken ct = default)
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={dnsName}", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName(dnsName);
-        request.CertificateExtensions.Add(san.Build());
-        using var response = await Client.PostAsJsonAsync("/api/v1/certificates", new { profile = "tls-server", csr = request.CreateSigningRequestPem() }, ct);
+        using var response = await Client.PostAsJsonAsync("/api/v1/certificates", new { profile = "tls-server", csr = Tools.P256CsrPem(dnsName) }, ct);
         var json = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"issuance on {BaseUrl} failed: {(int)response.StatusCode} {json}\n{Output}");
         using var cert = X509Certificate2.CreateFromPem(json.GetProperty("certificatePem").GetString()!);

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 
 namespace Castellan.IntegrationTests.Support;
 
@@ -33,6 +35,18 @@ public static class Tools
     }
 
     public static Task<Output> OpenSslAsync(params string[] args) => RunAsync("openssl", args);
+
+    /// <summary>A PEM CSR for a fresh P-256 key with CN and one DNS SAN of <paramref name="dnsName"/>, made in process
+    /// (the tests that only need a valid request; <see cref="NewCsrAsync"/> makes one with openssl).</summary>
+    public static string P256CsrPem(string dnsName)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={dnsName}", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(dnsName);
+        request.CertificateExtensions.Add(san.Build());
+        return request.CreateSigningRequestPem();
+    }
 
     /// <summary>Creates key.pem and req.csr in <paramref name="dir"/> with openssl; keyAlg "ec:P-256", "ec:P-384", "rsa:2048" …</summary>
     public static async Task<string> NewCsrAsync(string dir, string keyAlg, string subject, string? sanExt)
