@@ -228,6 +228,9 @@ public sealed class PortalCatalogueTests(PortalFixture fx) : IClassFixture<Porta
         await page.Locator("#password").FillAsync(RegistrationServer.Password);
         await page.Locator("#sign-in").ClickAsync();
         await Expect(page.Locator("[data-testid=dashboard-ready]")).ToBeAttachedAsync();
+        // The dashboard shows before its circuit is live; a navigation click in that moment was lost once (the page
+        // stayed on the dashboard), so the tests start clicking only once the page is interactive.
+        await LiveAsync(page);
         return page;
     }
 
