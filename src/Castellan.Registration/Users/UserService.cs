@@ -52,6 +52,16 @@ public sealed class UserService(IUserStore users, IAccountStore accounts, IActiv
     }
 
     /// <summary>
+    /// What the "Activate Your Account" page shows before a password is typed: the login the link activates, or why
+    /// the link cannot be used. Reading a link changes nothing; only <see cref="ActivateAsync"/> consumes it.
+    /// </summary>
+    public async Task<Result<User>> InspectActivationLinkAsync(string? token, CancellationToken ct)
+    {
+        var link = await UsableLinkAsync(token, ct);
+        return link.IsError ? link.Error : link.Value.User;
+    }
+
+    /// <summary>
     /// Redeems an activation link: sets the password, activates the login and every account it belongs to that waited
     /// for activation. The token is consumed atomically before anything changes, so a link works exactly once.
     /// </summary>
@@ -59,17 +69,11 @@ public sealed class UserService(IUserStore users, IAccountStore accounts, IActiv
     {
         if (string.IsNullOrEmpty(token) || token.Length > 100) return new MalformedInput("'token' from the activation link is required");
         if (PasswordHasher.CheckPolicy(password) is { } weak) return weak;
-        var hash = ApiKeyService.Hash(token);
-        var stored = await tokens.FindAsync(hash, ct);
-        if (stored is null) return new MalformedInput("the activation link is not valid");
-        var now = clock.GetUtcNow();
-        if (stored.UsedAt is not null) return new Conflict("the activation link was already used");
-        if (stored.ExpiresAt <= now) return new PolicyViolation("activation-link-expired", "the activation link has expired; ask for a new invitation");
-        var user = await users.GetAsync(stored.UserId, ct);
-        if (user is null or { Status: UserStatus.Deactivated }) return new Forbidden("this login is deactivated");
-        if (user.Status == UserStatus.Active) return new Conflict("this login is already active; sign in with its password");
+        var link = await UsableLinkAsync(token, ct);
+        if (link.IsError) return link.Error;
+        var (user, hash) = link.Value;
         var passwordHash = PasswordHasher.Hash(password!);
-        if (!await tokens.ConsumeAsync(hash, now, ct)) return new Conflict("the activation link was already used");
+        if (!await tokens.ConsumeAsync(hash, clock.GetUtcNow(), ct)) return new Conflict("the activation link was already used");
 
         user = user with { Status = UserStatus.Active, PasswordHash = passwordHash, FailedSignIns = 0, LockedUntil = null };
         await users.UpdateAsync(user, ct);
@@ -79,6 +83,20 @@ public sealed class UserService(IUserStore users, IAccountStore accounts, IActiv
         }
         await audit.AppendAsync(new AuditEvent($"user:{user.Id}", "user.activated", $"user:{user.Id}", JsonSerializer.Serialize(new { user = user.Id }), origin.Address), ct);
         return user;
+    }
+
+    private async Task<Result<(User User, string Hash)>> UsableLinkAsync(string? token, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 100) return new MalformedInput("'token' from the activation link is required");
+        var hash = ApiKeyService.Hash(token);
+        var stored = await tokens.FindAsync(hash, ct);
+        if (stored is null) return new MalformedInput("the activation link is not valid");
+        if (stored.UsedAt is not null) return new Conflict("the activation link was already used");
+        if (stored.ExpiresAt <= clock.GetUtcNow()) return new PolicyViolation("activation-link-expired", "the activation link has expired; ask for a new invitation");
+        var user = await users.GetAsync(stored.UserId, ct);
+        if (user is null or { Status: UserStatus.Deactivated }) return new Forbidden("this login is deactivated");
+        if (user.Status == UserStatus.Active) return new Conflict("this login is already active; sign in with its password");
+        return (user, hash);
     }
 
     public async Task<Result<List<Member>>> ListAsync(Caller caller, string accountId, CancellationToken ct)
