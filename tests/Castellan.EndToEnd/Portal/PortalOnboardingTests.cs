@@ -9,11 +9,12 @@ using static Microsoft.Playwright.Assertions;
 namespace Castellan.EndToEnd.Portal;
 
 /// <summary>
-/// Seed 003 "Sign up" and "Activate Your Account" in Chromium: the form, its refusals beside their fields, the link
-/// from the outbox opened in the browser, the password chosen there, and the first sign-in.
+/// Seed 003 onboarding in Chromium: "Sign up" and "Activate Your Account" (the form, its refusals beside their fields,
+/// the link from the outbox opened in the browser, the password chosen there, the first sign-in), the operator's
+/// approval of a partner, and the partner's own sub-accounts.
 /// </summary>
 [Trait("Category", "E2E")]
-public sealed partial class PortalSignUpTests(PortalFixture fx) : IClassFixture<PortalFixture>
+public sealed partial class PortalOnboardingTests(PortalFixture fx) : IClassFixture<PortalFixture>
 {
     private const string Password = RegistrationServer.Password;
 
@@ -128,6 +129,85 @@ public sealed partial class PortalSignUpTests(PortalFixture fx) : IClassFixture<
         await LiveAsync(page);
         await Expect(page.Locator("[data-testid=link-refused]")).ToContainTextAsync("from the activation link is required");
         await Expect(page.Locator("#password")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task An_operator_approves_a_partner_whose_administrator_activates_and_creates_a_sub_account_no_other_tenant_sees()
+    {
+        var email = RegistrationServer.NewEmail("reseller");
+        var organization = "Reseller " + Guid.NewGuid().ToString("N")[..8];
+        using (var signUp = await fx.Server.Anonymous.PostAsJsonAsync("/api/v1/signup",
+                   new { kind = "partner", name = "Rhea Seller", email, organization, acceptTerms = true }))
+            await RegistrationServer.Json(signUp, 202);
+        var partner = (await AccountNamedAsync(organization))!.Value;
+        var number = partner.GetProperty("number").GetString()!;
+
+        var op = await fx.Server.AddMemberAsync("operator", "operator-admin");
+        var page = await SignedInAsync(op.Email);
+        await page.Locator("[data-testid=nav-accounts]").ClickAsync();
+        await Expect(page.Locator("[data-testid=accounts-ready]")).ToBeAttachedAsync();
+        await page.Locator("#status-pending-approval").ClickAsync();
+        await Expect(page.Locator($"[data-testid=account-status-{number}]")).ToHaveTextAsync("Pending approval");
+        // The filter leaves exactly the accounts the RA reports waiting, each saying so.
+        var waiting = (await fx.Server.Client.GetFromJsonAsync<JsonElement>("/api/v1/accounts?pageSize=500")).EnumerateArray()
+            .Count(a => a.GetProperty("status").GetString() == "pending-approval");
+        await Expect(page.Locator("[data-testid^=account-status-]")).ToHaveCountAsync(waiting);
+        Assert.All(await page.Locator("[data-testid^=account-status-]").AllInnerTextsAsync(), s => Assert.Equal("Pending approval", s));
+        await fx.ScreenshotAsync(page, "accounts-pending");
+        await page.Locator($"[data-testid=approve-{number}]").ClickAsync();
+        await Expect(page.Locator("[data-testid=action-done]")).ToContainTextAsync($"{organization} is approved");
+        await page.Locator("#status-all").ClickAsync();
+        await Expect(page.Locator($"[data-testid=account-status-{number}]")).ToHaveTextAsync("Pending activation");
+        var approvals = await fx.Server.Client.GetFromJsonAsync<JsonElement>($"/api/v1/audit?action=account.approved&target=account:{partner.GetProperty("id").GetString()}");
+        Assert.Equal($"user:{op.UserId}", approvals.EnumerateArray().Single().GetProperty("actor").GetString());
+
+        // The partner's administrator activates with the link the approval sent, then manages sub-accounts.
+        using (var activated = await fx.Server.ActivateAsync((await fx.Server.ActivationTokenAsync(email))!)) await RegistrationServer.Json(activated, 200);
+        var reseller = await SignedInAsync(email);
+        await Expect(reseller.Locator("[data-testid=nav-accounts]")).ToHaveTextAsync("Sub-accounts");
+        await reseller.Locator("[data-testid=nav-accounts]").ClickAsync();
+        await Expect(reseller.Locator("[data-testid=accounts-ready]")).ToBeAttachedAsync();
+        await Expect(reseller.Locator("[data-testid=no-accounts]")).ToBeVisibleAsync();
+
+        var customer = "Customer " + Guid.NewGuid().ToString("N")[..8];
+        await reseller.Locator("#new-name").FillAsync(customer);
+        await reseller.Locator("#new-admin-email").FillAsync("not an address");
+        await reseller.Locator("#create-account").ClickAsync();
+        await Expect(reseller.Locator(".mud-input-helper-text.mud-input-error")).ToContainTextAsync("'email' is not a valid address");
+        await Expect(reseller.Locator("#new-name")).ToHaveValueAsync(customer);
+        Assert.Null(await AccountNamedAsync(customer));
+
+        var customerAdmin = RegistrationServer.NewEmail("customer");
+        await reseller.Locator("#new-admin-email").FillAsync(customerAdmin);
+        await reseller.Locator("#create-account").ClickAsync();
+        await Expect(reseller.Locator("[data-testid=action-done]")).ToContainTextAsync($"Account {customer}");
+        await Expect(reseller.Locator("[data-testid=account-name]")).ToHaveTextAsync([customer]);
+        await fx.ScreenshotAsync(reseller, "sub-accounts");
+        var sub = (await AccountNamedAsync(customer))!.Value;
+        Assert.Equal(("enterprise", partner.GetProperty("id").GetString(), "pending-activation"),
+            (sub.GetProperty("kind").GetString(), sub.GetProperty("parentId").GetString(), sub.GetProperty("status").GetString()));
+        Assert.NotNull(await fx.Server.ActivationTokenAsync(customerAdmin));
+
+        // An enterprise administrator has no sub-accounts, no creation form, and none of the partner's.
+        var other = await SignedInAsync(fx.B.AdminEmail);
+        await other.GotoAsync("/accounts");
+        await LiveAsync(other);
+        await Expect(other.Locator("[data-testid=no-sub-accounts]")).ToBeVisibleAsync();
+        await Expect(other.Locator("#create-account")).ToHaveCountAsync(0);
+        await Expect(other.Locator("[data-testid=account-name]")).ToHaveCountAsync(0);
+    }
+
+    private async Task<IPage> SignedInAsync(string email)
+    {
+        var page = await fx.NewPageAsync();
+        await page.GotoAsync("/signin");
+        await LiveAsync(page);
+        await page.Locator("#email").FillAsync(email);
+        await page.Locator("#password").FillAsync(Password);
+        await page.Locator("#sign-in").ClickAsync();
+        await Expect(page.Locator("[data-testid=dashboard-ready]")).ToBeAttachedAsync();
+        await LiveAsync(page);
+        return page;
     }
 
     private async Task<JsonElement?> AccountNamedAsync(string name)
