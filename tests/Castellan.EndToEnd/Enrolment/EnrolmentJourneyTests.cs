@@ -3,6 +3,7 @@ using System.Text.Json;
 using Castellan.IntegrationTests.Registration;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using static Castellan.EndToEnd.PortalPages;
 
 namespace Castellan.EndToEnd.Enrolment;
 
@@ -251,7 +252,4 @@ public sealed class EnrolmentJourneyTests(EnrolmentFixture fx) : IClassFixture<E
     }
 
     private static byte[] Base64Url(string s) => Convert.FromBase64String(s.Replace('-', '+').Replace('_', '/') + new string('=', (4 - s.Length % 4) % 4));
-
-    private static Task LiveAsync(IPage page) =>
-        page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 }

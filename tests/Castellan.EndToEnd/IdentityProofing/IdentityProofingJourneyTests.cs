@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using OtpNet;
 using static Microsoft.Playwright.Assertions;
+using static Castellan.EndToEnd.PortalPages;
 
 namespace Castellan.EndToEnd.IdentityProofing;
 
@@ -234,7 +235,4 @@ public sealed class IdentityProofingJourneyTests(IdentityProofingFixture fx) : I
         await File.WriteAllTextAsync(file, r.StdOut);
         return file;
     }
-
-    private static Task LiveAsync(IPage page) =>
-        page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 }

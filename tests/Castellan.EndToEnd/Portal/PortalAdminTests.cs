@@ -3,6 +3,7 @@ using System.Text.Json;
 using Castellan.IntegrationTests.Registration;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using static Castellan.EndToEnd.PortalPages;
 
 namespace Castellan.EndToEnd.Portal;
 
@@ -292,18 +293,5 @@ public sealed class PortalAdminTests(PortalFixture fx) : IClassFixture<PortalFix
     private static ILocator FieldOf(IPage page, string inputSelector) =>
         page.Locator(".mud-input-control").Filter(new() { Has = page.Locator(inputSelector) });
 
-    private async Task<IPage> SignedInAsync(string email)
-    {
-        var page = await fx.NewPageAsync();
-        await page.GotoAsync("/signin");
-        await LiveAsync(page);
-        await page.Locator("#email").FillAsync(email);
-        await page.Locator("#password").FillAsync(RegistrationServer.Password);
-        await page.Locator("#sign-in").ClickAsync();
-        await Expect(page.Locator("[data-testid=dashboard-ready]")).ToBeAttachedAsync();
-        return page;
-    }
-
-    private static Task LiveAsync(IPage page) =>
-        page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+    private async Task<IPage> SignedInAsync(string email) => await PortalPages.SignedInAsync(await fx.NewPageAsync(), email);
 }

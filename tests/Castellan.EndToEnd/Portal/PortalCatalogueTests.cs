@@ -3,6 +3,7 @@ using System.Text.Json;
 using Castellan.IntegrationTests.Registration;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using static Castellan.EndToEnd.PortalPages;
 
 namespace Castellan.EndToEnd.Portal;
 
@@ -219,21 +220,5 @@ public sealed class PortalCatalogueTests(PortalFixture fx) : IClassFixture<Porta
     private static ILocator FieldOf(IPage page, string inputSelector) =>
         page.Locator(".mud-input-control").Filter(new() { Has = page.Locator(inputSelector) });
 
-    private async Task<IPage> SignedInAsync(string email)
-    {
-        var page = await fx.NewPageAsync();
-        await page.GotoAsync("/signin");
-        await LiveAsync(page);
-        await page.Locator("#email").FillAsync(email);
-        await page.Locator("#password").FillAsync(RegistrationServer.Password);
-        await page.Locator("#sign-in").ClickAsync();
-        await Expect(page.Locator("[data-testid=dashboard-ready]")).ToBeAttachedAsync();
-        // The dashboard shows before its circuit is live; a navigation click in that moment was lost once (the page
-        // stayed on the dashboard), so the tests start clicking only once the page is interactive.
-        await LiveAsync(page);
-        return page;
-    }
-
-    private static Task LiveAsync(IPage page) =>
-        page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+    private async Task<IPage> SignedInAsync(string email) => await PortalPages.SignedInAsync(await fx.NewPageAsync(), email);
 }

@@ -5,6 +5,7 @@ using Castellan.IntegrationTests.Registration;
 using Castellan.Registration.Contracts;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using static Castellan.EndToEnd.PortalPages;
 
 namespace Castellan.EndToEnd.Portal;
 
@@ -197,18 +198,7 @@ public sealed partial class PortalOnboardingTests(PortalFixture fx) : IClassFixt
         await Expect(other.Locator("[data-testid=account-name]")).ToHaveCountAsync(0);
     }
 
-    private async Task<IPage> SignedInAsync(string email)
-    {
-        var page = await fx.NewPageAsync();
-        await page.GotoAsync("/signin");
-        await LiveAsync(page);
-        await page.Locator("#email").FillAsync(email);
-        await page.Locator("#password").FillAsync(Password);
-        await page.Locator("#sign-in").ClickAsync();
-        await Expect(page.Locator("[data-testid=dashboard-ready]")).ToBeAttachedAsync();
-        await LiveAsync(page);
-        return page;
-    }
+    private async Task<IPage> SignedInAsync(string email) => await PortalPages.SignedInAsync(await fx.NewPageAsync(), email);
 
     private async Task<JsonElement?> AccountNamedAsync(string name)
     {
@@ -216,8 +206,6 @@ public sealed partial class PortalOnboardingTests(PortalFixture fx) : IClassFixt
         return all.EnumerateArray().Where(a => a.GetProperty("name").GetString() == name).Select(a => (JsonElement?)a).SingleOrDefault();
     }
 
-    private static Task LiveAsync(IPage page) =>
-        page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 
     /// <summary>The path and query of the emailed activation link; the portal URL before it is the test server's.</summary>
     [GeneratedRegex(@"https?://[^/\s]+(/activate\?token=[A-Za-z0-9_-]+)")]

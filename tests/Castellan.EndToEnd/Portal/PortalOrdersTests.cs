@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using MiniExcelLibs;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using static Castellan.EndToEnd.PortalPages;
 
 namespace Castellan.EndToEnd.Portal;
 
@@ -15,8 +16,6 @@ namespace Castellan.EndToEnd.Portal;
 [Trait("Category", "E2E")]
 public sealed class PortalOrdersTests(PortalOrdersFixture fx) : IClassFixture<PortalOrdersFixture>
 {
-    private const string Password = Castellan.IntegrationTests.Registration.RegistrationServer.Password;
-
     [Fact]
     public async Task Search_narrows_the_list_a_hidden_column_stays_hidden_and_the_Excel_export_holds_exactly_the_filtered_rows()
     {
@@ -383,18 +382,5 @@ public sealed class PortalOrdersTests(PortalOrdersFixture fx) : IClassFixture<Po
         await Expect(page.Locator($"[data-testid=queue-{last}]")).ToHaveCountAsync(0);
     }
 
-    private async Task<IPage> SignedInAsync(string email)
-    {
-        var page = await fx.NewPageAsync();
-        await page.GotoAsync("/signin");
-        await LiveAsync(page);
-        await page.Locator("#email").FillAsync(email);
-        await page.Locator("#password").FillAsync(Password);
-        await page.Locator("#sign-in").ClickAsync();
-        await Expect(page.Locator("[data-testid=dashboard-ready]")).ToBeAttachedAsync();
-        return page;
-    }
-
-    private static Task LiveAsync(IPage page) =>
-        page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+    private async Task<IPage> SignedInAsync(string email) => await PortalPages.SignedInAsync(await fx.NewPageAsync(), email);
 }

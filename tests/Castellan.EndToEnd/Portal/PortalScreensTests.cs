@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Castellan.IntegrationTests.Registration;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using static Castellan.EndToEnd.PortalPages;
 
 namespace Castellan.EndToEnd.Portal;
 
@@ -13,8 +14,6 @@ namespace Castellan.EndToEnd.Portal;
 [Trait("Category", "E2E")]
 public sealed class PortalScreensTests(PortalFixture fx) : IClassFixture<PortalFixture>
 {
-    private const string Password = RegistrationServer.Password;
-
     [Fact]
     public async Task The_wizard_parses_a_pasted_CSR_live_keeps_every_field_when_it_is_broken_and_places_an_order_the_administrator_approves()
     {
@@ -257,18 +256,5 @@ public sealed class PortalScreensTests(PortalFixture fx) : IClassFixture<PortalF
         return string.Join('\n', lines);
     }
 
-    private async Task<IPage> SignedInAsync(string email)
-    {
-        var page = await fx.NewPageAsync();
-        await page.GotoAsync("/signin");
-        await LiveAsync(page);
-        await page.Locator("#email").FillAsync(email);
-        await page.Locator("#password").FillAsync(Password);
-        await page.Locator("#sign-in").ClickAsync();
-        await Expect(page.Locator("[data-testid=dashboard-ready]")).ToBeAttachedAsync();
-        return page;
-    }
-
-    private static Task LiveAsync(IPage page) =>
-        page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+    private async Task<IPage> SignedInAsync(string email) => await PortalPages.SignedInAsync(await fx.NewPageAsync(), email);
 }

@@ -8,6 +8,7 @@ using Castellan.IntegrationTests.Registration;
 using Microsoft.Playwright;
 using OtpNet;
 using static Microsoft.Playwright.Assertions;
+using static Castellan.EndToEnd.PortalPages;
 
 namespace Castellan.EndToEnd.Portal;
 
@@ -328,7 +329,4 @@ public sealed class PortalSecurityTests(PortalSecurityFixture fx) : IClassFixtur
         await page.Locator("[data-testid=sign-out]").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/signin"));
     }
-
-    private static Task LiveAsync(IPage page) =>
-        page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 }

@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using static Castellan.EndToEnd.PortalPages;
 
 namespace Castellan.EndToEnd.Portal;
 
@@ -116,19 +117,5 @@ public sealed class PortalTests(PortalFixture fx) : IClassFixture<PortalFixture>
         await fx.ScreenshotAsync(page, "foreign-order");
     }
 
-    private async Task<IPage> SignedInAsync(string email)
-    {
-        var page = await fx.NewPageAsync();
-        await page.GotoAsync("/signin");
-        await LiveAsync(page);
-        await page.Locator("#email").FillAsync(email);
-        await page.Locator("#password").FillAsync(Password);
-        await page.Locator("#sign-in").ClickAsync();
-        await Expect(page.Locator("[data-testid=dashboard-ready]")).ToBeAttachedAsync();
-        return page;
-    }
-
-    /// <summary>Prerendered HTML arrives before the circuit; clicks before it is live do nothing.</summary>
-    private static Task LiveAsync(IPage page) =>
-        page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+    private async Task<IPage> SignedInAsync(string email) => await PortalPages.SignedInAsync(await fx.NewPageAsync(), email);
 }

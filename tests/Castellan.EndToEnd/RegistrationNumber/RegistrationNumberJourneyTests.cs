@@ -6,6 +6,7 @@ using Castellan.IntegrationTests.Support;
 using Microsoft.Playwright;
 using UglyToad.PdfPig;
 using static Microsoft.Playwright.Assertions;
+using static Castellan.EndToEnd.PortalPages;
 
 namespace Castellan.EndToEnd.RegistrationNumber;
 
@@ -219,7 +220,4 @@ public sealed class RegistrationNumberJourneyTests(EnrolmentFixture fx) : IClass
         await page.ReloadAsync();
         await LiveAsync(page);
     }
-
-    private static Task LiveAsync(IPage page) =>
-        page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 }
