@@ -54,6 +54,12 @@ public interface IAcmeStore
 
     Task<EabCredential?> GetEabCredentialAsync(string keyId, CancellationToken ct);
 
+    /// <summary>An account's EAB credentials, newest first, revoked ones too.</summary>
+    Task<IReadOnlyList<EabCredential>> ListEabCredentialsAsync(string accountId, CancellationToken ct);
+
+    /// <summary>Sets the revocation time once; false when the credential is not the account's or was already revoked.</summary>
+    Task<bool> RevokeEabCredentialAsync(string accountId, string keyId, DateTimeOffset at, CancellationToken ct);
+
     /// <summary>Records that an operator started replacing every certificate of a CA (ARI windows move to now).</summary>
     Task AddCaReplacementAsync(string caId, DateTimeOffset at, string actor, CancellationToken ct);
 

@@ -69,6 +69,32 @@ public sealed class ExternalAccountBinding
         return new EabCredentialsCreated(keyId, Base64Url.Encode(hmacKey), accountId, groupId, productId, now);
     }
 
+    /// <summary>An account's credentials for whoever may use ACME in it: key ids, scope and state, never the HMAC key.</summary>
+    public async Task<Result<List<EabCredential>>> ListAsync(Caller caller, string accountId, CancellationToken ct)
+    {
+        var account = AccessPolicy.Authorize(caller, await _accounts.GetAsync(accountId, ct), Permission.AcmeUse, accountId);
+        if (account.IsError) return account.Error;
+        return (await _store.ListEabCredentialsAsync(accountId, ct)).ToList();
+    }
+
+    /// <summary>
+    /// Revokes a credential: no new ACME account binds with it. Accounts already bound keep their binding (RFC 8555
+    /// binds once, at newAccount); deactivate those ACME accounts to stop them. Audited.
+    /// </summary>
+    public async Task<Result<EabCredential>> RevokeAsync(Caller caller, string accountId, string keyId, RequestOrigin origin, CancellationToken ct)
+    {
+        var account = AccessPolicy.Authorize(caller, await _accounts.GetAsync(accountId, ct), Permission.AcmeUse, accountId);
+        if (account.IsError) return account.Error;
+        var credential = keyId.Length > 100 ? null : await _store.GetEabCredentialAsync(keyId, ct);
+        if (credential is null || credential.AccountId != accountId) return new NotFound("eab-credential", $"EAB key id '{keyId}' does not exist");
+        var now = _clock.GetUtcNow();
+        if (credential.RevokedAt is not null || !await _store.RevokeEabCredentialAsync(accountId, keyId, now, ct))
+            return new Conflict($"EAB key id '{keyId}' is already revoked");
+        await _audit.AppendAsync(new AuditEvent(caller.Actor, "acme.eab-revoked", $"account:{accountId}",
+            JsonSerializer.Serialize(new { keyId, account = accountId }), origin.Address), CancellationToken.None);
+        return credential with { RevokedAt = now };
+    }
+
     /// <summary>Checks the binding JWS of a newAccount payload against the outer key; returns the credential it names.</summary>
     internal async Task<Result<EabCredential>> VerifyAsync(JsonElement binding, Jwk accountKey, string newAccountUrl, CancellationToken ct)
     {

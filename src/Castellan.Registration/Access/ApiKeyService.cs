@@ -75,6 +75,19 @@ public sealed class ApiKeyService(IApiKeyStore store, IAuditLog audit, TimeProvi
         return (key, secret);
     }
 
+    /// <summary>
+    /// The keys of an account the caller may see: every member's with <see cref="Permission.UsersManage"/>, otherwise
+    /// the caller's own (<see cref="Permission.ApiUse"/>). Never the secret, which is shown once at creation.
+    /// </summary>
+    public async Task<Result<List<ApiKey>>> ListAsync(Caller caller, string accountId, CancellationToken ct)
+    {
+        var account = AccessPolicy.Authorize(caller, await accounts.GetAsync(accountId, ct), Permission.ApiUse, accountId);
+        if (account.IsError) return account.Error;
+        var all = caller.Permissions.Contains(Permission.UsersManage) || caller.IsOperator;
+        if (!all && caller.UserId is null) return new List<ApiKey>();
+        return (await store.ListAsync(accountId, all ? null : caller.UserId, ct)).ToList();
+    }
+
     /// <summary>Revokes the caller's own key, or any key of an account where the caller manages users.</summary>
     public async Task<Result<ApiKey>> RevokeAsync(Caller caller, string keyId, RequestOrigin origin, CancellationToken ct)
     {

@@ -52,6 +52,9 @@ public interface IApiKeyStore
     Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken ct);
 
     Task<int> CountAsync(CancellationToken ct);
+
+    /// <summary>The keys of one account, newest first; only <paramref name="userId"/>'s when given. Revoked ones too.</summary>
+    Task<IReadOnlyList<ApiKey>> ListAsync(string accountId, string? userId, CancellationToken ct);
 }
 
 /// <summary>Who asked, for the audit log: the actor and the caller's network address.</summary>

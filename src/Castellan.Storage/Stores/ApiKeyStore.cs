@@ -51,6 +51,14 @@ internal sealed class ApiKeyStore(IDbContextFactory<CastellanDb> factory, TimePr
 
     private static ApiKey FromRow(ApiKeyRow r) => new(r.Id, r.Name, r.Hash, r.Role, Time.At(r.CreatedAt), Time.At(r.RevokedAt), r.UserId, r.AccountId);
 
+    public async Task<IReadOnlyList<ApiKey>> ListAsync(string accountId, string? userId, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var rows = await db.ApiKeys.AsNoTracking().Where(k => k.AccountId == accountId && (userId == null || k.UserId == userId))
+            .OrderByDescending(k => k.CreatedAt).ToListAsync(ct);
+        return rows.Select(FromRow).ToList();
+    }
+
     public async Task<int> CountAsync(CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);

@@ -12,7 +12,8 @@ namespace Castellan.EndToEnd.Portal;
 /// <summary>
 /// Seed 003 onboarding in Chromium: "Sign up" and "Activate Your Account" (the form, its refusals beside their fields,
 /// the link from the outbox opened in the browser, the password chosen there, the first sign-in), the operator's
-/// approval of a partner, and the partner's own sub-accounts.
+/// approval of a partner, the partner's own sub-accounts, and the API keys and EAB credentials a new account's
+/// automation starts from.
 /// </summary>
 [Trait("Category", "E2E")]
 public sealed partial class PortalOnboardingTests(PortalFixture fx) : IClassFixture<PortalFixture>
@@ -196,6 +197,49 @@ public sealed partial class PortalOnboardingTests(PortalFixture fx) : IClassFixt
         await Expect(other.Locator("[data-testid=no-sub-accounts]")).ToBeVisibleAsync();
         await Expect(other.Locator("#create-account")).ToHaveCountAsync(0);
         await Expect(other.Locator("[data-testid=account-name]")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task An_API_key_made_in_the_portal_is_shown_once_works_until_revoked_there_and_EAB_credentials_likewise()
+    {
+        var page = await SignedInAsync(fx.A.AdminEmail);
+        await page.Locator("[data-testid=nav-integrations]").ClickAsync();
+        await Expect(page.Locator("[data-testid=integrations-ready]")).ToBeAttachedAsync();
+        await Expect(page.Locator("[data-testid=acme-directories]")).ToContainTextAsync("/acme/directory");
+
+        await page.Locator("#create-key").ClickAsync();
+        await Expect(page.Locator(".mud-input-helper-text.mud-input-error")).ToContainTextAsync("'name' is required");
+        await page.Locator("#key-name").FillAsync("deploy-bot");
+        await page.Locator("#create-key").ClickAsync();
+        var secret = await page.Locator("[data-testid=new-key-secret]").InnerTextAsync();
+        using var client = fx.Server.KeyClient(secret);
+        await RegistrationServer.Json(await client.GetAsync($"/api/v1/accounts/{fx.A.AccountId}"), 200);
+        var keyId = (await client.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/{fx.A.AccountId}/api-keys")).EnumerateArray()
+            .Single(k => k.GetProperty("name").GetString() == "deploy-bot").GetProperty("id").GetString()!;
+        await Expect(page.Locator($"[data-testid=key-state-{keyId}]")).ToHaveTextAsync("Active");
+
+        await page.Locator("#create-eab").ClickAsync();
+        var kid = await page.Locator("[data-testid=new-eab-kid]").InnerTextAsync();
+        var hmac = await page.Locator("[data-testid=new-eab-hmac]").InnerTextAsync();
+        await Expect(page.Locator("[data-testid=new-eab-certbot]")).ToContainTextAsync($"--eab-kid {kid} --eab-hmac-key {hmac}");
+        await Expect(page.Locator($"[data-testid=eab-state-{kid}]")).ToHaveTextAsync("Active");
+        await fx.ScreenshotAsync(page, "integrations");
+
+        await page.Locator($"[data-testid=revoke-key-{keyId}]").ClickAsync();
+        await Expect(page.Locator($"[data-testid=key-state-{keyId}]")).ToContainTextAsync("Revoked");
+        await RegistrationServer.Json(await client.GetAsync($"/api/v1/accounts/{fx.A.AccountId}"), 401);
+        await page.Locator($"[data-testid=revoke-eab-{kid}]").ClickAsync();
+        await Expect(page.Locator($"[data-testid=eab-state-{kid}]")).ToContainTextAsync("Revoked");
+
+        // Secrets were shown once: a fresh load of the page has neither, and the API listings never had them.
+        await page.ReloadAsync();
+        await LiveAsync(page);
+        await Expect(page.Locator($"[data-testid=eab-state-{kid}]")).ToContainTextAsync("Revoked");
+        Assert.DoesNotContain(secret, await page.ContentAsync());
+        Assert.DoesNotContain(hmac, await page.ContentAsync());
+        Assert.DoesNotContain(hmac, await fx.Server.Client.GetStringAsync($"/api/v1/accounts/{fx.A.AccountId}/eab-credentials"));
+        var revoked = await fx.Server.Client.GetFromJsonAsync<JsonElement>($"/api/v1/audit?action=acme.eab-revoked&target=account:{fx.A.AccountId}");
+        Assert.Contains(revoked.EnumerateArray(), e => e.GetProperty("detailsJson").GetString()!.Contains(kid, StringComparison.Ordinal));
     }
 
     private async Task<IPage> SignedInAsync(string email) => await PortalPages.SignedInAsync(await fx.NewPageAsync(), email);

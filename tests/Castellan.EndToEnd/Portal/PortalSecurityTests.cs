@@ -326,6 +326,8 @@ public sealed class PortalSecurityTests(PortalSecurityFixture fx) : IClassFixtur
 
     private static async Task SignOutAsync(IPage page)
     {
+        // Signing in loads the dashboard afresh; a click before its circuit is live is lost (CI lost one once).
+        await LiveAsync(page);
         await page.Locator("[data-testid=sign-out]").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/signin"));
     }

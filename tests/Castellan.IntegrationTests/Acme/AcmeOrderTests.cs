@@ -216,6 +216,39 @@ public sealed class AcmeOrderTests(AcmeServer server) : IClassFixture<AcmeServer
     }
 
     [Fact]
+    public async Task Revoked_EAB_credentials_bind_no_new_account_are_listed_without_their_HMAC_key_and_stay_in_their_tenant()
+    {
+        var (accountId, _) = await server.CreateAccountAsync("enterprise");
+        var (otherId, otherAdmin) = await server.CreateAccountAsync("enterprise");
+        var eab = await Json(await server.Client.PostAsJsonAsync($"/api/v1/accounts/{accountId}/eab-credentials", new { }), 201);
+        var keyId = eab.GetProperty("keyId").GetString()!;
+        var hmac = eab.GetProperty("hmacKey").GetString()!;
+
+        using (var listed = await server.Client.GetAsync($"/api/v1/accounts/{accountId}/eab-credentials"))
+        {
+            var body = await listed.Content.ReadAsStringAsync();
+            Assert.DoesNotContain(hmac, body);
+            var entry = JsonDocument.Parse(body).RootElement.EnumerateArray().Single();
+            Assert.Equal((keyId, JsonValueKind.Null), (entry.GetProperty("keyId").GetString(), entry.GetProperty("revokedAt").ValueKind));
+        }
+        // Another tenant neither sees nor revokes it: the account answers 404.
+        using var other = server.KeyClient(await server.NewKeyAsync(otherId, otherAdmin));
+        await Json(await other.GetAsync($"/api/v1/accounts/{accountId}/eab-credentials"), 404);
+        await Json(await other.DeleteAsync($"/api/v1/accounts/{otherId}/eab-credentials/{keyId}"), 404);
+
+        await Json(await server.Client.DeleteAsync($"/api/v1/accounts/{accountId}/eab-credentials/{keyId}"), 204);
+        await Json(await server.Client.DeleteAsync($"/api/v1/accounts/{accountId}/eab-credentials/{keyId}"), 409);
+        var after = (await server.Client.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/{accountId}/eab-credentials")).EnumerateArray().Single();
+        Assert.Equal(JsonValueKind.String, after.GetProperty("revokedAt").ValueKind);
+        var audit = await server.Client.GetFromJsonAsync<JsonElement>($"/api/v1/audit?action=acme.eab-revoked&target=account:{accountId}");
+        Assert.Contains(keyId, audit.EnumerateArray().Single().GetProperty("detailsJson").GetString(), StringComparison.Ordinal);
+
+        using var c = await server.ClientAsync(server.EabDirectory, register: false);
+        var refused = await c.NewAccountAsync(new { externalAccountBinding = JsonDocument.Parse(c.ExternalAccountBinding(keyId, hmac)).RootElement });
+        Assert.Equal("urn:ietf:params:acme:error:unauthorized", refused.ProblemType);
+    }
+
+    [Fact]
     public async Task EAB_directory_refuses_accounts_without_binding_or_with_a_wrong_key_and_bound_orders_are_RA_orders_paid_from_the_account()
     {
         using var c = await server.ClientAsync(server.EabDirectory, register: false);

@@ -33,6 +33,32 @@ public abstract class AccessTests<TServer>(TServer server) : IClassFixture<TServ
     }
 
     [Fact]
+    public async Task Members_list_their_own_keys_managers_every_members_keys_never_a_secret_and_no_other_tenants()
+    {
+        var (account, _) = await server.CreateAccountAsync("enterprise");
+        var manager = await server.AddMemberAsync(account, "administrator");
+        var member = await server.AddMemberAsync(account, "standard-user");
+        var own = await Json(await member.Key.PostAsJsonAsync($"/api/v1/accounts/{account}/api-keys", new { name = "deploy" }), 201);
+        var secret = own.GetProperty("secret").GetString()!;
+
+        using (var mine = await member.Key.GetAsync($"/api/v1/accounts/{account}/api-keys"))
+        {
+            var body = await mine.Content.ReadAsStringAsync();
+            Assert.DoesNotContain(secret, body);
+            Assert.DoesNotContain(ApiKeyService.Hash(secret), body);
+            var keys = JsonDocument.Parse(body).RootElement.EnumerateArray().ToList();
+            Assert.All(keys, k => Assert.Equal(member.UserId, k.GetProperty("userId").GetString()));
+            Assert.Contains(keys, k => k.GetProperty("id").GetString() == own.GetProperty("id").GetString() && k.GetProperty("name").GetString() == "deploy");
+        }
+        var all = (await manager.Key.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/{account}/api-keys")).EnumerateArray().ToList();
+        Assert.Contains(all, k => k.GetProperty("userId").GetString() == member.UserId);
+        Assert.Contains(all, k => k.GetProperty("userId").GetString() == manager.UserId);
+
+        var (other, _) = await server.CreateAccountAsync("enterprise");
+        await Json(await member.Key.GetAsync($"/api/v1/accounts/{other}/api-keys"), 404);
+    }
+
+    [Fact]
     public async Task A_key_is_stored_only_as_its_SHA256_and_its_secret_is_shown_once()
     {
         var (account, admin) = await server.CreateAccountAsync("retail");

@@ -20,6 +20,13 @@ internal static class ApiKeyEndpoints
         }).RequirePermission(Permission.ApiUse).WithTags("API keys")
           .WithSummary("Create an API key for the caller's membership, or for a member (needs UsersManage); the secret is shown once");
 
+        api.MapGet("/accounts/{id}/api-keys", async (string id, HttpContext http, ApiKeyService keys, CancellationToken ct) =>
+        {
+            var listed = await keys.ListAsync(http.Caller(), id, ct);
+            return listed.IsError ? ProblemResults.From(listed.Error) : Results.Ok(listed.Value.Select(ApiKeyView.From));
+        }).RequirePermission(Permission.ApiUse).WithTags("API keys")
+          .WithSummary("The account's API keys, newest first: every member's for a caller who manages users, else the caller's own; never a secret");
+
         api.MapDelete("/api-keys/{id}", async (string id, HttpContext http, ApiKeyService keys, CancellationToken ct) =>
         {
             var revoked = await keys.RevokeAsync(http.Caller(), id, http.Origin(), ct);

@@ -23,6 +23,12 @@ public sealed record RoleView(string Id, string Name, bool BuiltIn, IReadOnlyLis
 }
 
 /// <summary>The only response that ever carries a key's secret.</summary>
+/// <summary>An API key as a listing shows it: never its hash, and the secret only ever in <see cref="ApiKeyCreatedView"/>.</summary>
+public sealed record ApiKeyView(string Id, string Name, string? UserId, string Role, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
+{
+    public static ApiKeyView From(ApiKey k) => new(k.Id, k.Name, k.UserId, k.Role, k.CreatedAt, k.RevokedAt);
+}
+
 public sealed record ApiKeyCreatedView(string Id, string Name, string AccountId, string UserId, string Role, DateTimeOffset CreatedAt, string Secret);
 
 public sealed record ActivateBody(string? Token, string? Password);

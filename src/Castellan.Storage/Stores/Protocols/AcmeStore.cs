@@ -194,8 +194,26 @@ internal sealed class AcmeStore(IDbContextFactory<CastellanDb> factory, GroupCom
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var r = await db.Set<AcmeEabCredentialRow>().AsNoTracking().FirstOrDefaultAsync(x => x.KeyId == keyId, ct);
-        return r is null ? null : new EabCredential(r.KeyId, r.AccountId, r.GroupId, r.ProductId, r.EncryptedKey, r.CreatedBy, Time.At(r.CreatedAt)) { RevokedAt = Time.At(r.RevokedAt) };
+        return r is null ? null : Eab(r);
     }
+
+    public async Task<IReadOnlyList<EabCredential>> ListEabCredentialsAsync(string accountId, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var rows = await db.Set<AcmeEabCredentialRow>().AsNoTracking().Where(x => x.AccountId == accountId).OrderByDescending(x => x.CreatedAt).ToListAsync(ct);
+        return rows.Select(Eab).ToList();
+    }
+
+    public async Task<bool> RevokeEabCredentialAsync(string accountId, string keyId, DateTimeOffset at, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var ms = Time.Ms(at);
+        return await db.Set<AcmeEabCredentialRow>().Where(x => x.KeyId == keyId && x.AccountId == accountId && x.RevokedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.RevokedAt, ms), ct) == 1;
+    }
+
+    private static EabCredential Eab(AcmeEabCredentialRow r) =>
+        new(r.KeyId, r.AccountId, r.GroupId, r.ProductId, r.EncryptedKey, r.CreatedBy, Time.At(r.CreatedAt)) { RevokedAt = Time.At(r.RevokedAt) };
 
     public async Task AddCaReplacementAsync(string caId, DateTimeOffset at, string actor, CancellationToken ct)
     {
