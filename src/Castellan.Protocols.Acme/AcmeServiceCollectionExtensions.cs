@@ -21,6 +21,7 @@ public static class AcmeServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<AcmeDirectories>();
         services.AddSingleton<AcmeUrls>();
+        services.AddSingleton(sp => new AcmeDirectoryLinks(sp.GetRequiredService<AcmeDirectories>(), sp.GetRequiredService<AcmeUrls>()));
         services.AddSingleton<NonceStore>();
         services.AddSingleton<AccountCache>();
         services.AddSingleton<AcmeRequestReader>();

@@ -35,6 +35,9 @@ internal sealed class AcmeDirectories
 
     public AcmeDirectory? Find(string name) => _all.GetValueOrDefault(name);
 
+    /// <summary>Every directory, the default first, then the configured ones by name.</summary>
+    public IEnumerable<AcmeDirectory> All => _all.Values.OrderBy(d => d.Name == DefaultName ? 0 : 1).ThenBy(d => d.Name, StringComparer.Ordinal);
+
     private static AcmeDirectory Resolve(string name, string productId, bool eab, Dictionary<string, AcmeProfileOptions> profiles)
     {
         var list = profiles.Count == 0
