@@ -67,7 +67,7 @@ public sealed class UserService(IUserStore users, IAccountStore accounts, IActiv
     /// </summary>
     public async Task<Result<User>> ActivateAsync(string? token, string? password, RequestOrigin origin, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > 100) return new MalformedInput("'token' from the activation link is required");
+        if (MissingToken(token) is { } missing) return missing;
         if (PasswordHasher.CheckPolicy(password) is { } weak) return weak;
         var link = await UsableLinkAsync(token, ct);
         if (link.IsError) return link.Error;
@@ -85,10 +85,14 @@ public sealed class UserService(IUserStore users, IAccountStore accounts, IActiv
         return user;
     }
 
+    // Checked first in ActivateAsync too, so a request without a token is told so before any password rule.
+    private static MalformedInput? MissingToken(string? token) =>
+        string.IsNullOrEmpty(token) || token.Length > 100 ? new MalformedInput("'token' from the activation link is required") : null;
+
     private async Task<Result<(User User, string Hash)>> UsableLinkAsync(string? token, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > 100) return new MalformedInput("'token' from the activation link is required");
-        var hash = ApiKeyService.Hash(token);
+        if (MissingToken(token) is { } missing) return missing;
+        var hash = ApiKeyService.Hash(token!);
         var stored = await tokens.FindAsync(hash, ct);
         if (stored is null) return new MalformedInput("the activation link is not valid");
         if (stored.UsedAt is not null) return new Conflict("the activation link was already used");
